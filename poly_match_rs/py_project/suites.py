@@ -1,0 +1,58 @@
+"""What `measure.py` and `measure_all.py` time in lesson 1 (see workshop/bench.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workshop.bench import ResultMismatch, Suite
+
+
+def prepare(module, seed: int, scale: int) -> Any:
+    # Each stage builds its own polygons (v2+ use the Rust Polygon class), all from the
+    # same seed, so every stage sees the same coordinates.
+    return module.generate_example(seed=seed, scale=scale)
+
+
+def run(module, data) -> Any:
+    polygons, points = data
+    return module.main(polygons, points)
+
+
+def canonical(result, data) -> list[tuple[tuple[float, float], int]]:
+    """(point coordinates, index of the chosen polygon in the input list) per match."""
+    polygons, _ = data
+    index_of = {id(poly): i for i, poly in enumerate(polygons)}
+    pairs = []
+    for point, poly in result:
+        if id(poly) not in index_of:
+            raise ResultMismatch(f"returned a polygon that is not one of the inputs: {poly!r}")
+        pairs.append(((float(point[0]), float(point[1])), index_of[id(poly)]))
+    return pairs
+
+
+def compare(expected, actual) -> None:
+    if len(actual) != len(expected):
+        raise ResultMismatch(f"{len(actual)} matches instead of {len(expected)}")
+    for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
+        if want != got:
+            bad = sum(w != g for w, g in zip(expected, actual, strict=True))
+            raise ResultMismatch(
+                f"{bad} of {len(expected)} matches differ; the first is match {i}: "
+                f"point {got[0]} -> polygon {got[1]}, expected point {want[0]} -> polygon {want[1]}"
+            )
+
+
+POLY_MATCH = Suite(
+    name="poly_match",
+    title="Polygon matching",
+    versions=["poly_match_v0"],
+    prepare=prepare,
+    run=run,
+    canonical=canonical,
+    compare=compare,
+    params={"scale": 1},
+    describe=lambda scale: f"{1000 * scale} polygons, {100 * scale} points",
+    labels={"poly_match_v0": "pure Python + NumPy baseline"},
+)
+
+SUITES = [POLY_MATCH]

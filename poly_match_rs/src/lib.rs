@@ -1,0 +1,17 @@
+//! Lesson 1: match each point to the smallest nearby polygon.
+//!
+//! Each stage of the lesson lives in its own file, `lib_v0.rs` … `lib_v5.rs`,
+//! so that a student can diff one stage against the previous one. This file
+//! only gathers them into one Python extension, `poly_match_rs._poly_match_rs`,
+//! with one submodule per stage (`v0`, `v1`, …). The Python package in
+//! `python/poly_match_rs/` makes `from poly_match_rs.v1 import ...` work.
+
+pub mod lib_v0;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+mod _poly_match_rs {
+    #[pymodule_export]
+    use super::lib_v0::v0;
+}

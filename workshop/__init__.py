@@ -1,0 +1,1 @@
+"""Shared tooling of the workshop."""
