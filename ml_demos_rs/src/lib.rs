@@ -4,6 +4,9 @@
 //! by `cargo test` and the benchmarks) behind a thin `#[pyfunction]` wrapper
 //! that checks the Python input, releases the GIL and converts errors.
 
+#[macro_use]
+pub mod exercise;
+
 use pyo3::prelude::*;
 
 #[pymodule]

@@ -6,6 +6,8 @@
 //! with one submodule per stage (`v0`, `v1`, …). The Python package in
 //! `python/poly_match_rs/` makes `from poly_match_rs.v1 import ...` work.
 
+#[macro_use]
+pub mod exercise;
 pub mod lib_v0;
 
 use pyo3::prelude::*;
