@@ -18,6 +18,7 @@ BLAS, OpenMP and rayon thread pools get the same size for every version (``--thr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import importlib
 import json
@@ -82,6 +83,19 @@ class Suite:
 
     def label(self, version: str) -> str:
         return self.labels.get(version, "")
+
+    def with_baseline(self, version: str | None) -> Suite:
+        """The same suite with another version as the reference (for sizes where the
+        usual baseline is too slow to run even once)."""
+        if version is None or version == self.baseline:
+            return self
+        if version not in self.versions:
+            raise ValueError(
+                f"unknown baseline {version!r} for {self.name}; "
+                f"expected one of: {', '.join(self.versions)}"
+            )
+        others = [v for v in self.versions if v != version]
+        return dataclasses.replace(self, versions=[version, *others])
 
 
 @dataclass
@@ -483,6 +497,13 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
         help="threads for BLAS/OpenMP/rayon, the same for every version (default: all cores)",
     )
     parser.add_argument("--json", type=Path, default=None, help="write the results to this file")
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        metavar="VERSION",
+        help="check against and compare with this version instead of the usual baseline "
+        "(for sizes where the baseline is too slow to run even once)",
+    )
 
 
 def add_size_options(parser: argparse.ArgumentParser, suites: Sequence[Suite]) -> None:
@@ -548,7 +569,7 @@ def measure_all_main(suites_module: str = "suites", argv: Sequence[str] | None =
         parser.error(f"unknown benchmark {', '.join(missing)}; expected: {', '.join(available)}")
     only = args.only.split(",") if args.only else None
     reports, failed = [], False
-    for suite in (available[n] for n in names):
+    for suite in (available[n].with_baseline(args.baseline) for n in names):
         versions = [v for v in suite.versions if only is None or v in only]
         print(f"Measuring {suite.title} ({len(versions)} versions)...", flush=True)
         try:
@@ -601,7 +622,7 @@ def measure_main(suites_module: str = "suites", argv: Sequence[str] | None = Non
     )
     common_arguments(parser)
     args, suites, threads = parse_in_two_steps(parser, suites_module, argv)
-    suite = suite_of(args.version, suites)
+    suite = suite_of(args.version, suites).with_baseline(args.baseline)
     params = params_for(suite, args)
     print(f"Measuring `{args.version}`", flush=True)
     if args.no_check:

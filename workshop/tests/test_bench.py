@@ -254,3 +254,18 @@ def test_measure_all_plot(toy_lesson, tmp_path):
     chart = tmp_path / "speedups.png"
     assert bench.measure_all_main("toy_suites", ["good", "--quick", "--plot", str(chart)]) == 0
     assert chart.stat().st_size > 1000
+
+
+def test_another_baseline_can_be_the_reference(toy_lesson, capsys):
+    code = bench.measure_all_main(
+        "toy_suites", ["good", "--quick", "--baseline", "toy_fast", "--only", "toy_base"]
+    )
+    assert code == 0
+    assert calls("toy_fast")  # ran as the reference
+    out = capsys.readouterr().out
+    assert "toy_base" in out
+
+
+def test_unknown_baseline_is_rejected(toy_lesson):
+    with pytest.raises(ValueError, match="unknown baseline"):
+        toy_lesson["good"].with_baseline("toy_nope")
