@@ -1,0 +1,476 @@
+"""The exercise tool: ``python -m workshop exercises COMMAND`` (or ``make exercises LEVEL=...``).
+
+Commands::
+
+    list                         every exercise, in teaching order, with its state
+    start <id|all> --level L     replace the solution by an exercise file (L: easy,
+                                 intermediate, hard); refuses to overwrite your own edits
+                                 unless --force
+    check <id>                   rebuild the crate, run the exercise's tests, say "done" or
+                                 what failed, then time the stage against the baseline
+    hint <id> [--level L]        the hint for the exercise
+    diff <a> <b>                 what changes from stage a to stage b (Rust and Python)
+    reset <id|all>               bring the solution back (your edited file is backed up)
+
+The solutions in the repository are the single source: ``start`` derives the exercise file
+from the markers in the solution (see ``docs/authoring.md``) and keeps a copy of the
+solution in ``.exercises/`` (git-ignored), from which ``reset`` restores it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from workshop.stubs import LEVELS, has_markers, make_exercise
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "exercises.toml"
+STATE_DIR = ROOT / ".exercises"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    crate: str
+    files: tuple[str, ...]
+    tests: tuple[str, ...]
+    benchmark: str
+    lesson: str
+    hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def py_project(self) -> Path:
+        return ROOT / self.crate / "py_project"
+
+
+def load_exercises(path: Path = METADATA) -> list[Exercise]:
+    """The exercises of ``exercises.toml``, in teaching order."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    exercises = []
+    for entry in data["exercise"]:
+        exercises.append(
+            Exercise(
+                id=entry["id"],
+                title=entry["title"],
+                crate=entry["crate"],
+                files=tuple(entry["files"]),
+                tests=tuple(entry["tests"]),
+                benchmark=entry.get("benchmark", entry["id"]),
+                lesson=entry["lesson"],
+                hints=dict(entry.get("hints", {})),
+            )
+        )
+    return exercises
+
+
+class ExerciseError(Exception):
+    """Something the student should read: the tool prints it and exits with status 1."""
+
+
+# --------------------------------------------------------------------------------------
+# State kept in .exercises/: the solution copies and what `start` last wrote
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class State:
+    root: Path = ROOT
+    data: dict = field(default_factory=lambda: {"files": {}, "checks": {}})
+
+    @property
+    def folder(self) -> Path:
+        return self.root / ".exercises"
+
+    @classmethod
+    def load(cls, root: Path = ROOT) -> State:
+        state = cls(root)
+        path = state.folder / "state.json"
+        if path.exists():
+            state.data = json.loads(path.read_text())
+        return state
+
+    def save(self) -> None:
+        self.folder.mkdir(exist_ok=True)
+        (self.folder / "state.json").write_text(json.dumps(self.data, indent=2) + "\n")
+
+    def solution_path(self, rel: str) -> Path:
+        return self.folder / "solutions" / rel
+
+    def solution(self, rel: str) -> str:
+        """The marked solution of `rel`: the file itself, or the copy `start` kept."""
+        current = (self.root / rel).read_text(encoding="utf-8")
+        if has_markers(current):
+            return current
+        kept = self.solution_path(rel)
+        if not kept.exists():
+            raise ExerciseError(
+                f"{rel} is not a solution file and no copy of its solution was kept in "
+                f".exercises/. Restore it with `git checkout -- {rel}`."
+            )
+        return kept.read_text(encoding="utf-8")
+
+    def keep_solution(self, rel: str, text: str) -> None:
+        path = self.solution_path(rel)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    def file_state(self, rel: str) -> str:
+        """'solution', 'exercise' (as `start` wrote it) or 'edited' (the student's work)."""
+        current = (self.root / rel).read_text(encoding="utf-8")
+        if has_markers(current):
+            return "solution"
+        written = self.data["files"].get(rel)
+        if written and written["sha"] == sha(current):
+            return "exercise"
+        return "edited"
+
+    def backup(self, rel: str) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.folder / "backup" / f"{rel}.{stamp}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(self.root / rel, target)
+        return target
+
+
+# --------------------------------------------------------------------------------------
+# Commands
+
+
+def select(exercises: list[Exercise], which: str) -> list[Exercise]:
+    if which == "all":
+        return exercises
+    for exercise in exercises:
+        if exercise.id == which:
+            return [exercise]
+    known = ", ".join(e.id for e in exercises)
+    raise ExerciseError(f"unknown exercise {which!r}; expected `all` or one of: {known}")
+
+
+def start(
+    exercises: list[Exercise], chosen: list[Exercise], level: str, force: bool, state: State
+) -> list[str]:
+    """Write the exercise files of `chosen` at `level`; returns the files written."""
+    if level not in LEVELS:
+        raise ExerciseError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
+    files: dict[str, set[str]] = {}
+    for exercise in chosen:
+        for rel in exercise.files:
+            files.setdefault(rel, set()).add(exercise.id)
+    edited = [rel for rel in files if state.file_state(rel) == "edited"]
+    if edited and not force:
+        raise ExerciseError(
+            "these files hold your own edits, which `start` would overwrite:\n  "
+            + "\n  ".join(edited)
+            + "\nCommit or copy your work, or pass --force (a backup goes to .exercises/backup/)."
+        )
+    written = []
+    for rel, ids in files.items():
+        solution = state.solution(rel)
+        state.keep_solution(rel, solution)
+        if rel in edited:
+            state.backup(rel)
+        previous = state.data["files"].get(rel)
+        if previous and state.file_state(rel) != "solution":
+            ids |= set(previous["exercises"])  # other exercises already started in this file
+        text = make_exercise(solution, level, ids, name=rel)
+        (state.root / rel).write_text(text, encoding="utf-8")
+        state.data["files"][rel] = {"level": level, "exercises": sorted(ids), "sha": sha(text)}
+        for exercise_id in ids:
+            state.data["checks"].pop(exercise_id, None)
+        written.append(rel)
+    state.save()
+    return written
+
+
+def reset(chosen: list[Exercise], state: State) -> list[tuple[str, Path | None]]:
+    """Restore the solutions of `chosen`; returns (file, backup of the student's file)."""
+    restored = []
+    for rel in dict.fromkeys(r for e in chosen for r in e.files):
+        file_state = state.file_state(rel)
+        if file_state == "solution":
+            continue
+        solution = state.solution(rel)
+        backup = state.backup(rel) if file_state == "edited" else None
+        (state.root / rel).write_text(solution, encoding="utf-8")
+        state.data["files"].pop(rel, None)
+        restored.append((rel, backup))
+    for exercise in chosen:
+        state.data["checks"].pop(exercise.id, None)
+    state.save()
+    return restored
+
+
+@dataclass
+class TestOutcome:
+    total: int
+    failures: list[tuple[str, str]]  # (test name, first line of the failure)
+    output: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.total > 0 and not self.failures
+
+
+def run_tests(
+    exercise: Exercise, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> TestOutcome:
+    """Run the exercise's tests (``pytest <tests> -k <id>``) and read the JUnit report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.xml"
+        cmd = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *exercise.tests,
+            "-k",
+            exercise.id,
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+        ]
+        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+        if not report.exists():
+            raise ExerciseError(f"pytest did not run:\n{proc.stdout}\n{proc.stderr}")
+        root = ET.parse(report).getroot()
+    total, failures = 0, []
+    for case in root.iter("testcase"):
+        total += 1
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            message = (problem.get("message") or problem.text or "").strip()
+            failures.append((case.get("name", "?"), message.splitlines()[0] if message else ""))
+    return TestOutcome(total, failures, proc.stdout + proc.stderr)
+
+
+def explain_failure(exercise: Exercise, outcome: TestOutcome) -> str:
+    if outcome.total == 0:
+        return f"no test selects {exercise.id} (pytest {' '.join(exercise.tests)} -k {exercise.id})"
+    name, message = outcome.failures[0]
+    if "NotImplementedError" in message or "is not done yet" in message:
+        what = "a part is still a TODO"
+    else:
+        what = "a test fails"
+    return (
+        f"{what}: {len(outcome.failures)} of {outcome.total} test(s) fail.\n"
+        f"  first failure: {name}\n  {message}"
+    )
+
+
+def build(exercise: Exercise) -> str | None:
+    """Rebuild the exercise's crate; returns the compiler's complaint, or None when it built."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / ".venv-setup" / "bootstrap.py"), exercise.crate],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode == 0:
+        return None
+    return first_compiler_error(proc.stdout + proc.stderr)
+
+
+def first_compiler_error(output: str, max_lines: int = 25) -> str:
+    """The first `error` block of cargo's output (or the end of the output if none)."""
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith("error"):
+            block = [line]
+            for follow in lines[i + 1 : i + max_lines]:
+                if follow.lstrip().startswith(("error", "warning: build failed")):
+                    break
+                block.append(follow)
+            return "\n".join(block).rstrip()
+    return "\n".join(lines[-max_lines:])
+
+
+def check(exercise: Exercise, state: State, timing: bool = True) -> bool:
+    print(f"Checking {exercise.id}: {exercise.title}")
+    print(f"  rebuilding {exercise.crate} ...", flush=True)
+    complaint = build(exercise)
+    if complaint is not None:
+        print(f"\n✗ {exercise.id}: not done: the Rust code does not compile.\n")
+        print(complaint)
+        record_check(exercise, state, done=False)
+        return False
+    print(f"  running its tests: pytest {' '.join(exercise.tests)} -k {exercise.id}", flush=True)
+    outcome = run_tests(exercise)
+    done = outcome.passed
+    record_check(exercise, state, done)
+    if not done:
+        print(f"\n✗ {exercise.id}: not done: {explain_failure(exercise, outcome)}")
+        print(f"\nStuck? python -m workshop exercises hint {exercise.id}")
+        return False
+    print(f"\n✓ {exercise.id}: done ({outcome.total} tests pass).\n")
+    if timing:
+        print("Timing it against the baseline:", flush=True)
+        subprocess.run(
+            [sys.executable, "measure.py", exercise.benchmark, "--budget", "1"],
+            cwd=exercise.py_project,
+        )
+    return True
+
+
+def record_check(exercise: Exercise, state: State, done: bool) -> None:
+    contents = "".join((state.root / rel).read_text(encoding="utf-8") for rel in exercise.files)
+    state.data["checks"][exercise.id] = {"done": done, "sha": sha(contents)}
+    state.save()
+
+
+def status(exercise: Exercise, state: State) -> tuple[str, str]:
+    """(what the files hold, done or not) for `list`."""
+    states = {state.file_state(rel) for rel in exercise.files}
+    if states == {"solution"}:
+        return "solution", "done (solution)"
+    written = [state.data["files"].get(rel) for rel in exercise.files]
+    level = next((w["level"] for w in written if w), "?")
+    held = f"exercise ({level})" + (", edited" if "edited" in states else "")
+    last = state.data["checks"].get(exercise.id)
+    contents = "".join((state.root / rel).read_text(encoding="utf-8") for rel in exercise.files)
+    if last is not None and last["sha"] == sha(contents):
+        return held, "done" if last["done"] else "not done"
+    return held, "not done" if "edited" not in states else "not checked yet"
+
+
+def show_list(exercises: list[Exercise], state: State) -> None:
+    rows = [("#", "exercise", "files hold", "status", "title")]
+    for number, exercise in enumerate(exercises, start=1):
+        held, done = status(exercise, state)
+        rows.append((str(number), exercise.id, held, done, exercise.title))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def show_hint(exercise: Exercise, level: str | None, state: State) -> None:
+    if level is None:
+        written = [state.data["files"].get(rel) for rel in exercise.files]
+        level = next((w["level"] for w in written if w), None)
+    levels = [level] if level else list(LEVELS)
+    print(f"{exercise.id}: {exercise.title}")
+    for name in levels:
+        print(f"\nHint ({name}): {exercise.hints.get(name, 'no hint for this level')}")
+    print(f"\nLesson: {exercise.lesson}")
+    print(f"Files: {', '.join(exercise.files)}")
+
+
+def stage_files(name: str, exercises: list[Exercise]) -> list[tuple[str, Path]]:
+    """The Rust files of a stage (an exercise, or a stage listed under [stages] in
+    exercises.toml, such as the v0 baseline) and its Python driver, when it has one."""
+    exercise = next((e for e in exercises if e.id == name), None)
+    if exercise is not None:
+        crate, rust_files, version = exercise.crate, exercise.files, exercise.benchmark
+    else:
+        stages = tomllib.loads(METADATA.read_text(encoding="utf-8")).get("stages", {})
+        if name not in stages:
+            known = ", ".join([*stages, *(e.id for e in exercises)])
+            raise ExerciseError(f"unknown stage {name!r}; expected one of: {known}")
+        crate, rust_files, version = stages[name]["crate"], stages[name]["files"], name
+    files = [(rel, ROOT / rel) for rel in rust_files]
+    driver = ROOT / crate / "py_project" / f"{version}.py"
+    if driver.exists():
+        files.append((str(driver.relative_to(ROOT)), driver))
+    return files
+
+
+def show_diff(a: list[tuple[str, Path]], b: list[tuple[str, Path]]) -> None:
+    for (name_a, path_a), (name_b, path_b) in zip(a, b, strict=False):
+        lines = difflib.unified_diff(
+            path_a.read_text(encoding="utf-8").splitlines(keepends=True),
+            path_b.read_text(encoding="utf-8").splitlines(keepends=True),
+            fromfile=name_a,
+            tofile=name_b,
+        )
+        sys.stdout.writelines(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m workshop exercises",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="every exercise with its state")
+    p_start = sub.add_parser("start", help="write the exercise files")
+    p_start.add_argument("which", help="an exercise id, or all")
+    p_start.add_argument("--level", choices=LEVELS, default="intermediate")
+    p_start.add_argument("--force", action="store_true", help="overwrite your edits (backed up)")
+    p_check = sub.add_parser("check", help="rebuild, run the tests, say done or what failed")
+    p_check.add_argument("which", help="an exercise id, or all")
+    p_check.add_argument("--no-timing", action="store_true", help="skip the benchmark row")
+    p_hint = sub.add_parser("hint", help="the hint of an exercise")
+    p_hint.add_argument("which")
+    p_hint.add_argument("--level", choices=LEVELS, default=None)
+    p_diff = sub.add_parser("diff", help="compare two stages")
+    p_diff.add_argument("a")
+    p_diff.add_argument("b")
+    p_reset = sub.add_parser("reset", help="restore the solution")
+    p_reset.add_argument("which", help="an exercise id, or all")
+    args = parser.parse_args(argv)
+
+    exercises = load_exercises()
+    state = State.load()
+    try:
+        if args.command == "list":
+            show_list(exercises, state)
+        elif args.command == "start":
+            chosen = select(exercises, args.which)
+            written = start(exercises, chosen, args.level, args.force, state)
+            print(f"Exercise files written ({args.level} level):")
+            for rel in written:
+                print(f"  {rel}")
+            first = chosen[0].id
+            print(
+                f"\nOpen the TODOs, then run `python -m workshop exercises check {first}`."
+                f"\nThe lesson text is in {chosen[0].lesson}."
+            )
+        elif args.command == "check":
+            results = [
+                check(e, state, timing=not args.no_timing) for e in select(exercises, args.which)
+            ]
+            return 0 if all(results) else 1
+        elif args.command == "hint":
+            show_hint(select(exercises, args.which)[0], args.level, state)
+        elif args.command == "diff":
+            show_diff(stage_files(args.a, exercises), stage_files(args.b, exercises))
+        elif args.command == "reset":
+            restored = reset(select(exercises, args.which), state)
+            for rel, backup in restored:
+                note = f" (your version is saved in {backup.relative_to(ROOT)})" if backup else ""
+                print(f"restored the solution of {rel}{note}")
+            if not restored:
+                print("nothing to restore: the files already hold the solution")
+    except ExerciseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    sys.exit(main())
