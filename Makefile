@@ -45,7 +45,10 @@ measure: setup
 test: setup lint test-rust test-python
 
 test-rust: setup
-	cargo test --workspace --quiet
+	@# Rust tests that start Python import NumPy from .venv (see .cargo/config.toml);
+	@# PYTHONPATH covers Python 3.10 on Linux, where PYTHONEXECUTABLE is ignored.
+	PYTHONPATH="$$($(VENV_PY) -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+		cargo test --workspace --quiet
 
 test-python: setup
 	$(VENV_PY) -m pytest
