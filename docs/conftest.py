@@ -7,6 +7,8 @@ are checked"):
 
 - ``python notest``: shown, never run (an excerpt that cannot stand alone);
 - ``python continuation``: runs after the previous block of the page, with its names;
+- ``python fixture:repo_root``: the name ``repo_root`` is the repository's root folder
+  (a ``pathlib.Path``), for blocks that read the repository's own files;
 - ``python fixture:expect_error``: the block must raise; its last ``# Raises ...``
   comment says what, e.g. ``# Raises ValueError: must not be empty``: the exception
   must be of that class (or a subclass) and its message must contain the text.
@@ -31,6 +33,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if file_path.suffix == ".md" and not parent.config.option.markdowndocs:
         return MarkdownTextFile.from_parent(parent, path=file_path)
     return None
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The repository's root folder, for blocks that read its files (``fixture:repo_root``)."""
+    return Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
