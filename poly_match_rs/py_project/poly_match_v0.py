@@ -81,10 +81,12 @@ def select_best_polygon(
     return best_polygons
 
 
-def main(polygons: list[Polygon], points: list[np.ndarray]) -> list[tuple[np.ndarray, Polygon]]:
+def main(
+    polygons: list[Polygon], points: list[np.ndarray], max_dist: float = MAX_DIST
+) -> list[tuple[np.ndarray, Polygon]]:
     polygon_sets = []
     for point in points:
-        close_polygons = find_close_polygons(polygons, point, MAX_DIST)
+        close_polygons = find_close_polygons(polygons, point, max_dist)
         if len(close_polygons) == 0:
             continue
         polygon_sets.append((point, close_polygons))

@@ -45,14 +45,32 @@ def compare(expected, actual) -> None:
 POLY_MATCH = Suite(
     name="poly_match",
     title="Polygon matching",
-    versions=["poly_match_v0"],
+    versions=[
+        "poly_match_v0",
+        "poly_match_np_partial",
+        "poly_match_np_full",
+        "poly_match_v1",
+        "poly_match_v2",
+        "poly_match_v3",
+        "poly_match_v4",
+        "poly_match_v5",
+    ],
     prepare=prepare,
     run=run,
     canonical=canonical,
     compare=compare,
     params={"scale": 1},
     describe=lambda scale: f"{1000 * scale} polygons, {100 * scale} points",
-    labels={"poly_match_v0": "pure Python + NumPy baseline"},
+    labels={
+        "poly_match_v0": "pure Python + NumPy baseline",
+        "poly_match_np_partial": "NumPy, one vectorised call per point",
+        "poly_match_np_full": "NumPy, fully vectorised (all points at once)",
+        "poly_match_v1": "Rust find_close_polygons, reads poly.center via getattr",
+        "poly_match_v2": "Rust Polygon class",
+        "poly_match_v3": "no temporary array: the norm by hand",
+        "poly_match_v4": "outer loop in Rust, squared distances",
+        "poly_match_v5": "one call: columns, areas in Rust, grid, GIL released",
+    },
 )
 
 SUITES = [POLY_MATCH]

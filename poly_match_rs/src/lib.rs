@@ -5,10 +5,17 @@
 //! only gathers them into one Python extension, `poly_match_rs._poly_match_rs`,
 //! with one submodule per stage (`v0`, `v1`, …). The Python package in
 //! `python/poly_match_rs/` makes `from poly_match_rs.v1 import ...` work.
+//! `checks.rs` holds the input checks that every stage shares.
 
 #[macro_use]
 pub mod exercise;
+pub mod checks;
 pub mod lib_v0;
+pub mod lib_v1;
+pub mod lib_v2;
+pub mod lib_v3;
+pub mod lib_v4;
+pub mod lib_v5;
 
 use pyo3::prelude::*;
 
@@ -16,4 +23,14 @@ use pyo3::prelude::*;
 mod _poly_match_rs {
     #[pymodule_export]
     use super::lib_v0::v0;
+    #[pymodule_export]
+    use super::lib_v1::v1;
+    #[pymodule_export]
+    use super::lib_v2::v2;
+    #[pymodule_export]
+    use super::lib_v3::v3;
+    #[pymodule_export]
+    use super::lib_v4::v4;
+    #[pymodule_export]
+    use super::lib_v5::v5;
 }

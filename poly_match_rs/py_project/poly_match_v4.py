@@ -1,0 +1,71 @@
+"""Stage v4: the loop over the points is in Rust too (``src/lib_v4.rs``).
+
+One call, ``find_all_close_polygons``, returns the close polygons of every point;
+choosing the smallest (``select_best_polygon``) is still Python. Ties: see
+poly_match_v0.py.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import poly_match_rs.v4
+from poly_match_rs.v4 import find_all_close_polygons
+
+MAX_DIST = 10.0
+AREA_RTOL = 1e-9  # relative difference below which two areas count as equal
+NUM_POLYGONS = 1000
+NUM_POINTS = 100
+WORLD_SIZE = 100.0
+
+
+class Polygon(poly_match_rs.v4.Polygon):
+    # x, y and center are Rust getters returning NumPy arrays; the area stays in Python.
+
+    @cached_property
+    def area(self) -> float:
+        # The shoelace formula.
+        return 0.5 * abs(np.dot(self.x, np.roll(self.y, 1)) - np.dot(self.y, np.roll(self.x, 1)))
+
+
+def generate_one_polygon() -> Polygon:
+    """A quarter of a unit disc, sampled every 0.1 along x."""
+    x = np.arange(0.0, 1.0, 0.1)
+    y = np.sqrt(1.0 - x**2)
+    return Polygon(x=x, y=y)
+
+
+def generate_example(seed: int = 0, scale: int = 1) -> tuple[list[Polygon], list[np.ndarray]]:
+    """`scale` x 1000 translated copies of one polygon and `scale` x 100 points."""
+    rng = np.random.default_rng(seed)
+    template = generate_one_polygon()
+    offsets = rng.integers(0, int(WORLD_SIZE), size=(NUM_POLYGONS * scale, 2)).astype(float)
+    polygons = [Polygon(x=template.x + dx, y=template.y + dy) for dx, dy in offsets]
+    points = [np.array(p) for p in rng.uniform(0.0, WORLD_SIZE, size=(NUM_POINTS * scale, 2))]
+    return polygons, points
+
+
+def select_best_polygon(
+    polygon_sets: list[tuple[np.ndarray, list[Polygon]]],
+) -> list[tuple[np.ndarray, Polygon]]:
+    best_polygons = []
+    for point, polygons in polygon_sets:
+        best_polygon = polygons[0]
+        for poly in polygons[1:]:
+            if poly.area < best_polygon.area * (1.0 - AREA_RTOL):
+                best_polygon = poly
+        best_polygons.append((point, best_polygon))
+    return best_polygons
+
+
+def main(
+    polygons: list[Polygon], points: list[np.ndarray], max_dist: float = MAX_DIST
+) -> list[tuple[np.ndarray, Polygon]]:
+    polygon_sets = find_all_close_polygons(polygons, points, max_dist)
+    return select_best_polygon(polygon_sets)
+
+
+if __name__ == "__main__":
+    polygons, points = generate_example()
+    print(f"{len(main(polygons, points))} of {len(points)} points matched a polygon")
