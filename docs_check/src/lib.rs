@@ -8,4 +8,9 @@
 //! says. Blocks in other languages (`python`, `bash`, `toml`, `text`) are left
 //! to pytest (`docs/conftest.py` runs the Python ones) or not executed.
 
+// Clippy also lints the code blocks. The guide writes `fn main()` out even where
+// rustdoc would add it, because readers new to Rust should see a whole program, and
+// cargo.md shows a `#[test]` function on purpose (and says it does not run there).
+#![allow(clippy::needless_doctest_main, clippy::test_attr_in_doctest)]
+
 include!(concat!(env!("OUT_DIR"), "/pages.rs"));
