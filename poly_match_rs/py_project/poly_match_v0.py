@@ -74,9 +74,12 @@ def select_best_polygon(
     best_polygons = []
     for point, polygons in polygon_sets:
         best_polygon = polygons[0]
+        # A polygon replaces the best one only if its area is below this threshold.
+        threshold = best_polygon.area * (1.0 - AREA_RTOL)
         for poly in polygons[1:]:
-            if poly.area < best_polygon.area * (1.0 - AREA_RTOL):
+            if poly.area < threshold:
                 best_polygon = poly
+                threshold = poly.area * (1.0 - AREA_RTOL)
         best_polygons.append((point, best_polygon))
     return best_polygons
 

@@ -12,6 +12,7 @@ use ndarray::Array1;
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyList, PySequence, PyString};
 
 /// The smallest number of vertices a polygon can have.
 pub const MIN_VERTICES: usize = 3;
@@ -39,25 +40,30 @@ pub fn float_vector<'py>(
     obj: &Bound<'py, PyAny>,
     what: impl Display,
 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-    let untyped = obj.cast::<PyUntypedArray>().map_err(|_| {
-        PyTypeError::new_err(format!(
+    match obj.cast::<PyArray1<f64>>() {
+        Ok(array) => Ok(array.clone()),
+        Err(_) => Err(not_a_float_vector(obj, what)),
+    }
+}
+
+/// Why `obj` is not a 1-D float64 NumPy array (only worked out on the error path).
+fn not_a_float_vector(obj: &Bound<'_, PyAny>, what: impl Display) -> PyErr {
+    let Ok(untyped) = obj.cast::<PyUntypedArray>() else {
+        return PyTypeError::new_err(format!(
             "{what} must be a NumPy array of float64, got {}",
             type_name(obj)
-        ))
-    })?;
+        ));
+    };
     if untyped.ndim() != 1 {
-        return Err(PyValueError::new_err(format!(
+        return PyValueError::new_err(format!(
             "{what} must be a 1-D array, got shape {}",
             shape_text(untyped.shape())
-        )));
+        ));
     }
-    let array = obj.cast::<PyArray1<f64>>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{what} must have dtype float64, got {}",
-            untyped.dtype()
-        ))
-    })?;
-    Ok(array.clone())
+    PyTypeError::new_err(format!(
+        "{what} must have dtype float64, got {}",
+        untyped.dtype()
+    ))
 }
 
 /// `obj` as a point: a 1-D float64 NumPy array holding two finite numbers (x, y).
@@ -92,15 +98,43 @@ pub fn point_xy(obj: &Bound<'_, PyAny>, what: impl Display) -> PyResult<[f64; 2]
     }
 }
 
-/// The largest distance between a point and a polygon's centre: positive and finite.
+/// The largest distance between a point and a polygon's centre: positive and
+/// finite, and not so small or large that its square (used by v4 and v5, which
+/// compare squared distances) would underflow or overflow a float64.
 pub fn max_distance(max_dist: f64) -> PyResult<f64> {
-    if max_dist.is_finite() && max_dist > 0.0 {
-        Ok(max_dist)
-    } else {
-        Err(PyValueError::new_err(format!(
+    if !(max_dist.is_finite() && max_dist > 0.0) {
+        return Err(PyValueError::new_err(format!(
             "max_dist must be a positive finite number, got {max_dist}"
-        )))
+        )));
     }
+    if !(max_dist * max_dist).is_normal() {
+        return Err(PyValueError::new_err(format!(
+            "max_dist must be between about 1e-154 and 1e154 (its square must fit in a float64), got {max_dist}"
+        )));
+    }
+    Ok(max_dist)
+}
+
+/// `obj` as a non-empty Python list: a list is used as it is (no copy), any
+/// other sequence (a tuple, ...) is copied into a new list. Reading a list's
+/// items directly is cheaper than converting it into a Rust `Vec` first.
+pub fn non_empty_list<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Bound<'py, PyList>> {
+    let list = if let Ok(list) = obj.cast::<PyList>() {
+        list.clone()
+    } else if obj.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a list, got str"
+        )));
+    } else if let Ok(sequence) = obj.cast::<PySequence>() {
+        sequence.to_list()?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a list, got {}",
+            type_name(obj)
+        )));
+    };
+    not_empty(list.len(), what)?;
+    Ok(list)
 }
 
 /// An error unless a list argument has at least one element.

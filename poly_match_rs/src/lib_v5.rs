@@ -24,6 +24,7 @@ use ndarray::ArrayView1;
 use numpy::PyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 
 use crate::checks::{self, Item};
 
@@ -35,37 +36,39 @@ pub const AREA_RTOL: f64 = 1e-9;
 /// Rust reads its fields without any borrow bookkeeping.
 #[pyclass(frozen, module = "poly_match_rs.v5")]
 pub struct Polygon {
-    x: Vec<f64>,
-    y: Vec<f64>,
+    /// `[x, y]` of each vertex, side by side: reading a polygon touches one
+    /// block of memory instead of two.
+    vertices: Vec<[f64; 2]>,
     center: [f64; 2],
 }
 
 /// The mean of the values, computed as in the previous stages (by `ndarray`),
 /// so every Rust stage sees exactly the same centres.
-fn mean(values: &[f64]) -> PyResult<f64> {
-    ArrayView1::from(values)
-        .mean()
+fn mean(values: Option<&[f64]>) -> PyResult<f64> {
+    values
+        .map(ArrayView1::from)
+        .and_then(|values| values.mean())
         .ok_or_else(|| PyValueError::new_err("cannot take the mean of no values"))
 }
 
-/// The area of the polygon with vertices `(x[i], y[i])`, by the shoelace formula:
+/// The area of the polygon with these vertices `[x, y]`, by the shoelace formula:
 /// half the absolute value of `sum(x[i] * y[i-1]) - sum(y[i] * x[i-1])`, with
 /// the index wrapping around (as `np.roll` does in v0).
-pub fn shoelace_area(x: &[f64], y: &[f64]) -> PyResult<f64> {
+pub fn shoelace_area(vertices: &[[f64; 2]]) -> PyResult<f64> {
     // exercise: poly_match_v5 easy: the shoelace formula, with the previous vertex wrapping around
-    let (Some(&x_last), Some(&y_last)) = (x.last(), y.last()) else {
+    let Some(&last) = vertices.last() else {
         return Ok(0.0);
     };
-    let (mut x_prev, mut y_prev) = (x_last, y_last);
+    let [mut x_prev, mut y_prev] = last;
     let (mut x_times_y_prev, mut y_times_x_prev) = (0.0, 0.0);
-    for (&x_i, &y_i) in x.iter().zip(y) {
-        x_times_y_prev += x_i * y_prev;
-        y_times_x_prev += y_i * x_prev;
-        (x_prev, y_prev) = (x_i, y_i);
+    for &[x, y] in vertices {
+        x_times_y_prev += x * y_prev;
+        y_times_x_prev += y * x_prev;
+        [x_prev, y_prev] = [x, y];
     }
     Ok(0.5 * (x_times_y_prev - y_times_x_prev).abs())
     // stub:
-    // let _ = (x, y);
+    // let _ = vertices;
     // todo_exercise!("poly_match_v5", "compute the area with the shoelace formula")
     // end exercise
 }
@@ -77,21 +80,21 @@ impl Polygon {
     #[new]
     fn new(x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Self> {
         let (x, y) = checks::polygon_coordinates(x, y)?;
-        let (x, y) = (x.to_vec(), y.to_vec());
-        let center = [mean(&x)?, mean(&y)?];
-        Ok(Polygon { x, y, center })
+        let center = [mean(x.as_slice())?, mean(y.as_slice())?];
+        let vertices = x.iter().zip(&y).map(|(&x, &y)| [x, y]).collect();
+        Ok(Polygon { vertices, center })
     }
 
     /// The x coordinates of the vertices (a copy, as a NumPy array).
     #[getter]
     fn x<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        PyArray1::from_slice(py, &self.x)
+        PyArray1::from_iter(py, self.vertices.iter().map(|&[x, _]| x))
     }
 
     /// The y coordinates of the vertices (a copy, as a NumPy array).
     #[getter]
     fn y<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        PyArray1::from_slice(py, &self.y)
+        PyArray1::from_iter(py, self.vertices.iter().map(|&[_, y]| y))
     }
 
     /// The centre `[mean x, mean y]` (a copy, as a NumPy array).
@@ -103,12 +106,15 @@ impl Polygon {
     /// The area (shoelace formula), computed on each access.
     #[getter]
     fn area(&self) -> PyResult<f64> {
-        shoelace_area(&self.x, &self.y)
+        shoelace_area(&self.vertices)
     }
 
     fn __repr__(&self) -> String {
         let [x, y] = self.center;
-        format!("Polygon(center=({x}, {y}), vertices={})", self.x.len())
+        format!(
+            "Polygon(center=({x}, {y}), vertices={})",
+            self.vertices.len()
+        )
     }
 }
 
@@ -144,17 +150,17 @@ impl PolygonColumns {
     }
 }
 
-/// Reads every polygon once: its centre, and its area computed from the vertices.
-pub fn read_polygons(polygons: &[Bound<'_, PyAny>]) -> PyResult<PolygonColumns> {
+/// Reads every polygon of the list once: its centre, and its area computed from the vertices.
+pub fn read_polygons(polygons: &Bound<'_, PyList>) -> PyResult<PolygonColumns> {
     // exercise: poly_match_v5 intermediate: read the centre of each Polygon and compute its area, into PolygonColumns
     let mut columns = PolygonColumns::with_capacity(polygons.len());
     for (index, poly) in polygons.iter().enumerate() {
         let polygon = poly
             .cast::<Polygon>()
-            .map_err(|_| checks::not_a_polygon(poly, index, "poly_match_rs.v5.Polygon"))?;
+            .map_err(|_| checks::not_a_polygon(&poly, index, "poly_match_rs.v5.Polygon"))?;
         // `get` works because Polygon is frozen: a plain reference, no borrow check.
         let polygon = polygon.get();
-        columns.push(polygon.center, shoelace_area(&polygon.x, &polygon.y)?);
+        columns.push(polygon.center, shoelace_area(&polygon.vertices)?);
     }
     Ok(columns)
     // stub:
@@ -168,7 +174,8 @@ pub fn read_polygons(polygons: &[Bound<'_, PyAny>]) -> PyResult<PolygonColumns> 
 #[derive(Debug)]
 pub struct PointGrid {
     origin: [f64; 2],
-    cell_size: f64,
+    /// One over the side of a cell: multiplying by it is faster than dividing by the side.
+    cells_per_unit: f64,
     columns: usize,
     rows: usize,
     /// The points of cell `c` are the slots `cell_start[c]..cell_start[c + 1]`.
@@ -220,13 +227,19 @@ impl PointGrid {
                 cell_size *= 2.0;
             }
         } else {
-            // Coordinates too far apart for float arithmetic: one cell holds everything.
-            cell_size = f64::INFINITY;
+            (1, 1)
+        };
+        let cells_per_unit = 1.0 / cell_size;
+        // Coordinates too far apart (or too close) for float arithmetic: one cell
+        // holds every point, and every polygon looks at all of them.
+        let (columns, rows) = if cells_per_unit.is_normal() {
+            (columns, rows)
+        } else {
             (1, 1)
         };
         let mut grid = PointGrid {
             origin: min,
-            cell_size,
+            cells_per_unit,
             columns,
             rows,
             cell_start: vec![0; columns * rows + 1],
@@ -266,8 +279,8 @@ impl PointGrid {
         }
         // The quotients are >= 0 here, so `as usize` rounds down like `floor` (a
         // rounding error just below 0 saturates to 0); `min` keeps the far edge in.
-        let column = ((x - self.origin[0]) / self.cell_size) as usize;
-        let row = ((y - self.origin[1]) / self.cell_size) as usize;
+        let column = ((x - self.origin[0]) * self.cells_per_unit) as usize;
+        let row = ((y - self.origin[1]) * self.cells_per_unit) as usize;
         row.min(self.rows - 1) * self.columns + column.min(self.columns - 1)
     }
 
@@ -287,7 +300,7 @@ impl PointGrid {
         // The cells `cell - 1 ..= cell + 1` along one axis, with `cell` the cell
         // index of `value` (it may lie outside the grid), cut to `0..cells`.
         let along = |value: f64, origin: f64, cells: usize| -> Option<(usize, usize)> {
-            let position = (value - origin) / self.cell_size;
+            let position = (value - origin) * self.cells_per_unit;
             if position.is_nan() || position < -1.0 {
                 return None; // more than a cell before the grid
             }
@@ -335,10 +348,10 @@ pub fn best_polygon_per_point(
     // exercise: poly_match_v5 hard: visit the polygons in input order and update the best polygon of each nearby point
     let grid = PointGrid::new(points, max_dist)?;
     let max_dist_squared = max_dist * max_dist;
-    // For the point in each slot of the grid: the area of its best polygon so far
-    // and that polygon's index. An infinite area means "none yet": any close
-    // polygon is smaller, so the first one always takes the place.
-    let mut best_area = vec![f64::INFINITY; points.len()];
+    // For the point in each slot of the grid: the area a polygon must be below to
+    // replace its best polygon so far (`best area * (1 - AREA_RTOL)`), and that
+    // polygon's index. Infinity means "none yet": the first close polygon wins.
+    let mut threshold = vec![f64::INFINITY; points.len()];
     let mut best_polygon = vec![usize::MAX; points.len()];
     let centers = polygons.center_x.iter().zip(&polygons.center_y);
     for (polygon, ((&center_x, &center_y), &area)) in centers.zip(&polygons.area).enumerate() {
@@ -350,29 +363,29 @@ pub fn best_polygon_per_point(
             // exercise: poly_match_v5 intermediate: for each point in these slots, test the squared distance and apply the tie rule
             let xs = &grid.x[slots.clone()];
             let ys = &grid.y[slots.clone()];
-            let best_areas = &mut best_area[slots.clone()];
+            let thresholds = &mut threshold[slots.clone()];
             let best_polygons = &mut best_polygon[slots];
             let points_in_row = xs
                 .iter()
                 .zip(ys)
-                .zip(best_areas.iter_mut().zip(best_polygons));
-            for ((&x, &y), (best_area, best_polygon)) in points_in_row {
+                .zip(thresholds.iter_mut().zip(best_polygons));
+            for ((&x, &y), (threshold, best_polygon)) in points_in_row {
                 let close = (x - center_x).powi(2) + (y - center_y).powi(2) < max_dist_squared;
-                // exercise: poly_match_v5 easy: the tie rule: is this area smaller than the best one by more than AREA_RTOL?
-                let smaller = area < *best_area * (1.0 - AREA_RTOL);
-                // stub:
-                // let smaller: bool = todo_exercise!("poly_match_v5", "apply the tie rule");
-                // end exercise
                 // `&`, not `&&`: both tests always run and the branch below is
                 // rarely taken, so the processor predicts it well (whether a point
                 // is close is a coin toss it could not predict).
-                if close & smaller {
-                    *best_area = area;
+                if close & (area < *threshold) {
+                    // exercise: poly_match_v5 easy: the tie rule: this polygon is the new best; what must the next one beat?
+                    *threshold = area * (1.0 - AREA_RTOL);
+                    // stub:
+                    // let _ = threshold;
+                    // todo_exercise!("poly_match_v5", "apply the tie rule");
+                    // end exercise
                     *best_polygon = polygon;
                 }
             }
             // stub:
-            // let _ = (slots, &mut best_area, &mut best_polygon, polygon, area, max_dist_squared);
+            // let _ = (slots, &mut threshold, &mut best_polygon, polygon, area, max_dist_squared);
             // todo_exercise!("poly_match_v5", "update the best polygon of the points in these slots");
             // end exercise
         }
@@ -398,29 +411,28 @@ pub fn best_polygon_per_point(
 #[pyfunction]
 pub fn find_best_polygons<'py>(
     py: Python<'py>,
-    polygons: Vec<Bound<'py, PyAny>>,
-    points: Vec<Bound<'py, PyAny>>,
+    polygons: &Bound<'py, PyAny>,
+    points: &Bound<'py, PyAny>,
     max_dist: f64,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     // exercise: poly_match_v5 hard: check the input, read polygons and points into Rust vectors, match them with the GIL released, then build the pairs
-    checks::not_empty(polygons.len(), "polygons")?;
-    checks::not_empty(points.len(), "points")?;
+    let polygons = checks::non_empty_list(polygons, "polygons")?;
+    let points = checks::non_empty_list(points, "points")?;
     let max_dist = checks::max_distance(max_dist)?;
     let columns = read_polygons(&polygons)?;
     let xy = points
         .iter()
         .enumerate()
-        .map(|(index, point)| checks::point_xy(point, Item::new("points", index)))
+        .map(|(index, point)| checks::point_xy(&point, Item::new("points", index)))
         .collect::<PyResult<Vec<[f64; 2]>>>()?;
 
     // Only Rust data inside: other Python threads may run meanwhile.
     let best = py.detach(|| best_polygon_per_point(&columns, &xy, max_dist))?;
 
     let mut matches = Vec::with_capacity(points.len());
-    for (point, best) in points.into_iter().zip(best) {
+    for (point, best) in points.iter().zip(best) {
         if let Some(polygon) = best {
-            // `polygon` is an index into `columns`, which has one entry per polygon.
-            matches.push((point, polygons[polygon].clone()));
+            matches.push((point, polygons.get_item(polygon)?));
         }
     }
     Ok(matches)
@@ -513,19 +525,13 @@ mod tests {
 
     #[test]
     fn shoelace_area_of_unit_square_and_triangle() {
-        assert_eq!(
-            shoelace_area(&[0.0, 1.0, 1.0, 0.0], &[0.0, 0.0, 1.0, 1.0]).unwrap(),
-            1.0
-        );
+        let square = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+        assert_eq!(shoelace_area(&square).unwrap(), 1.0);
         // Clockwise order gives the same (absolute) area.
-        assert_eq!(
-            shoelace_area(&[0.0, 0.0, 1.0, 1.0], &[0.0, 1.0, 1.0, 0.0]).unwrap(),
-            1.0
-        );
-        assert_eq!(
-            shoelace_area(&[0.0, 4.0, 0.0], &[0.0, 0.0, 3.0]).unwrap(),
-            6.0
-        );
+        let clockwise = [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]];
+        assert_eq!(shoelace_area(&clockwise).unwrap(), 1.0);
+        let triangle = [[0.0, 0.0], [4.0, 0.0], [0.0, 3.0]];
+        assert_eq!(shoelace_area(&triangle).unwrap(), 6.0);
     }
 
     #[test]
@@ -562,6 +568,22 @@ mod tests {
     }
 
     #[test]
+    fn tiny_distances_and_identical_points() {
+        let mut polygons = PolygonColumns::default();
+        polygons.push([0.0, 0.0], 1.0);
+        polygons.push([3e-151, 0.0], 0.5);
+        let points = [[0.0, 0.0], [5e-151, 0.0], [0.0, 0.0]];
+        for max_dist in [1e-151, 4e-151, 1.0] {
+            let got = best_polygon_per_point(&polygons, &points, max_dist).unwrap();
+            assert_eq!(
+                got,
+                brute_force(&polygons, &points, max_dist),
+                "max_dist {max_dist}"
+            );
+        }
+    }
+
+    #[test]
     fn identical_points_and_far_away_coordinates() {
         let mut polygons = PolygonColumns::default();
         polygons.push([1e300, -1e300], 1.0);
@@ -577,6 +599,6 @@ mod tests {
         let points: Vec<[f64; 2]> = (0..10).map(|i| [f64::from(i) * 1e6, 0.0]).collect();
         let grid = PointGrid::new(&points, 1e-9).unwrap();
         assert!(grid.columns * grid.rows <= MAX_CELLS_PER_POINT * points.len() + 16);
-        assert!(grid.cell_size >= 1e-9);
+        assert!(1.0 / grid.cells_per_unit >= 1e-9);
     }
 }
