@@ -18,7 +18,7 @@ use crate::checks::{self, Item};
 /// `Norm::norm` needs an array it can read; `center - point` makes a new one,
 /// which is why `center` is taken by value (owned).
 pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyResult<f64> {
-    // exercise: poly_match_v1 easy: subtract the point from the centre and take the norm of the difference
+    // exercise: poly_match_v1 intermediate: subtract the point from the centre and take the norm of the difference
     Ok((center - point).norm())
     // stub:
     // let _ = (center, point);
@@ -49,7 +49,7 @@ pub fn find_close_polygons<'py>(
 
     let mut close_polygons = Vec::new();
     for (index, poly) in polygons.into_iter().enumerate() {
-        // exercise: poly_match_v1 intermediate: read `poly.center` with `getattr` and copy it into an owned ndarray
+        // exercise: poly_match_v1 easy: read `poly.center` with `getattr` and copy it into an owned ndarray
         let center = poly
             .getattr("center")
             .map_err(|err| checks::missing_center(&poly, index, err))?;

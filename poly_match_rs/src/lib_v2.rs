@@ -36,7 +36,7 @@ impl Polygon {
     fn new(x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<Self> {
         // exercise: poly_match_v2 hard: check and copy x and y, compute the centre and build the Polygon
         let (x, y) = checks::polygon_coordinates(x, y)?;
-        // exercise: poly_match_v2 easy: the centre is the array [mean of x, mean of y]
+        // exercise: poly_match_v2 intermediate: the centre is the array [mean of x, mean of y]
         let center = Array1::from_vec(vec![mean(&x)?, mean(&y)?]);
         // stub:
         // let center: Array1<f64> = todo_exercise!("poly_match_v2", "compute the centre");
@@ -51,7 +51,7 @@ impl Polygon {
     /// The x coordinates of the vertices (a copy, as a NumPy array).
     #[getter]
     fn x<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        // exercise: poly_match_v2 intermediate: return the field as a new NumPy array
+        // exercise: poly_match_v2 easy: return the field as a new NumPy array
         Ok(self.x.to_pyarray(py))
         // stub:
         // let _ = py;
@@ -62,7 +62,7 @@ impl Polygon {
     /// The y coordinates of the vertices (a copy, as a NumPy array).
     #[getter]
     fn y<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        // exercise: poly_match_v2 intermediate: return the field as a new NumPy array
+        // exercise: poly_match_v2 easy: return the field as a new NumPy array
         Ok(self.y.to_pyarray(py))
         // stub:
         // let _ = py;
@@ -73,7 +73,7 @@ impl Polygon {
     /// The centre `[mean x, mean y]` (a copy, as a NumPy array).
     #[getter]
     fn center<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        // exercise: poly_match_v2 intermediate: return the field as a new NumPy array
+        // exercise: poly_match_v2 easy: return the field as a new NumPy array
         Ok(self.center.to_pyarray(py))
         // stub:
         // let _ = py;
@@ -96,7 +96,7 @@ fn polygon_repr(center: &Array1<f64>, vertices: usize) -> String {
 
 /// The Euclidean distance between a polygon's centre and a point.
 pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyResult<f64> {
-    // exercise: poly_match_v2 easy: subtract the point from the centre and take the norm of the difference
+    // exercise: poly_match_v2 intermediate: subtract the point from the centre and take the norm of the difference
     Ok((center - point).norm())
     // stub:
     // let _ = (center, point);
