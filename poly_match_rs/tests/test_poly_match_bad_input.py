@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import stage
+from poly_match_testing import stage
 
 import poly_match_rs
 

@@ -11,7 +11,9 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import (
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from poly_match_testing import (
     NUMPY_VERSIONS,
     RUST_STAGES,
     canonical,
@@ -20,8 +22,6 @@ from conftest import (
     stage,
     v0_canonical_example,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import poly_match_rs
 

@@ -1,5 +1,8 @@
 """Shared helpers of the lesson-1 tests: the stage modules of py_project/ and examples.
 
+(A plain module with a name of its own rather than a conftest.py, so that it cannot be
+mixed up with another lesson's test helpers when pytest runs every lesson at once.)
+
 The stage drivers (``poly_match_v0.py`` ... ``poly_match_v5.py`` and the NumPy
 comparators) live in ``poly_match_rs/py_project/``, which is put on ``sys.path`` here.
 Tests that decide whether exercise ``poly_match_vN`` is done carry ``poly_match_vN`` in
@@ -15,7 +18,6 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-import pytest
 
 PY_PROJECT = Path(__file__).resolve().parent.parent / "py_project"
 if str(PY_PROJECT) not in sys.path:
@@ -84,6 +86,18 @@ def mixed_shapes_example(
     return shapes, points
 
 
-@pytest.fixture(params=ALL_VERSIONS)
-def any_version(request) -> ModuleType:
-    return stage(request.param)
+def import_lesson_suites() -> ModuleType:
+    """This lesson's ``py_project/suites.py``, even if another lesson's ``suites`` module
+    was imported first (both lessons name theirs ``suites``)."""
+    previous = sys.modules.pop("suites", None)
+    sys.path.insert(0, str(PY_PROJECT))
+    try:
+        module = importlib.import_module("suites")
+    finally:
+        sys.path.remove(str(PY_PROJECT))
+        if previous is not None:
+            sys.modules["suites"] = previous
+        else:
+            sys.modules.pop("suites", None)
+    assert Path(module.__file__).parent == PY_PROJECT
+    return module
