@@ -2,12 +2,28 @@
 //!
 //! Every algorithm keeps a plain-Rust core working on `ndarray` views (reached
 //! by `cargo test` and the benchmarks) behind a thin `#[pyfunction]` wrapper
-//! that checks the Python input, releases the GIL and converts errors.
+//! that checks the Python input, releases the GIL and converts errors:
+//!
+//! - `kmeans.rs`: k-means (Lloyd's algorithm, k-means++), written from scratch;
+//! - `kmeans_linfa.rs`: the same job done by the linfa library, for comparison;
+//! - `stratified.rs`: stratified train/test split and stratified k-fold;
+//! - `python.rs`: the Python functions of `ml_demos_rs`.
 
 #[macro_use]
 pub mod exercise;
+pub mod error;
+pub mod kmeans;
+pub mod kmeans_linfa;
+pub mod python;
+pub mod stratified;
 
 use pyo3::prelude::*;
 
 #[pymodule]
-mod _ml_demos_rs {}
+mod _ml_demos_rs {
+    #[pymodule_export]
+    use super::python::{
+        kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,
+        stratified_train_test_indices, KMeansResult,
+    };
+}

@@ -1,0 +1,412 @@
+//! The Python face of the cores: thin `#[pyfunction]` wrappers.
+//!
+//! Each wrapper (1) checks what Python handed over (type, dtype, shape) and turns a
+//! mistake into a `TypeError` or `ValueError` that names the argument, (2) borrows
+//! the NumPy arrays as read-only ndarray views (nothing is copied, nothing is
+//! modified), (3) releases the GIL (`py.detach`) while the core runs, so other Python
+//! threads can go on, and (4) converts the result to NumPy arrays.
+
+use crate::kmeans::{self, Init, Options};
+use crate::{kmeans_linfa, stratified};
+use numpy::{
+    dtype, IntoPyArray, PyArray1, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1,
+    PyReadonlyArray2, PyUntypedArray, PyUntypedArrayMethods,
+};
+use pyo3::exceptions::{PyTypeError, PyUserWarning, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use std::ffi::CString;
+
+/// The Python type name of `obj`, for error messages.
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|name| name.to_string())
+        .unwrap_or_else(|_| "object".to_string())
+}
+
+/// A NumPy array, or a `TypeError` saying what `name` should have been.
+fn numpy_array<'a, 'py>(
+    obj: &'a Bound<'py, PyAny>,
+    name: &str,
+    expected: &str,
+) -> PyResult<&'a Bound<'py, PyUntypedArray>> {
+    obj.cast::<PyUntypedArray>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{name} must be {expected} (a NumPy array), got {}",
+            type_name(obj)
+        ))
+    })
+}
+
+/// A read-only view of a 2-D float64 array, with clear errors for anything else.
+fn float_matrix<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<PyReadonlyArray2<'py, f64>> {
+    let expected = "a 2-D float64 array of shape (n_samples, n_features)";
+    let array = numpy_array(obj, name, expected)?;
+    let found = array.dtype();
+    if !found.is_equiv_to(&dtype::<f64>(obj.py())) {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must have dtype float64, got {found}; \
+             convert it with np.asarray({name}, dtype=np.float64)"
+        )));
+    }
+    if array.ndim() != 2 {
+        return Err(PyValueError::new_err(format!(
+            "{name} must be {expected}, got a {}-D array of shape {:?}{}",
+            array.ndim(),
+            array.shape(),
+            if array.ndim() == 1 {
+                "; for a single feature use x.reshape(-1, 1)"
+            } else {
+                ""
+            }
+        )));
+    }
+    obj.cast::<PyArray2<f64>>()?
+        .try_readonly()
+        .map_err(|err| PyValueError::new_err(format!("{name} cannot be read: {err}")))
+}
+
+/// Integer class labels, borrowed as they are (int64, int32) or converted to int64.
+enum Labels<'py> {
+    I64(PyReadonlyArray1<'py, i64>),
+    I32(PyReadonlyArray1<'py, i32>),
+}
+
+/// Read `y`: a 1-D array of integer class labels (bool and other integer dtypes are
+/// converted to int64; floats, strings and objects are refused).
+fn label_array<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Labels<'py>> {
+    let py = obj.py();
+    let array = numpy_array(obj, "y", "a 1-D array of integer class labels")?;
+    if array.ndim() != 1 {
+        return Err(PyValueError::new_err(format!(
+            "y must be a 1-D array of class labels, got a {}-D array of shape {:?}",
+            array.ndim(),
+            array.shape()
+        )));
+    }
+    let found = array.dtype();
+    if found.is_equiv_to(&dtype::<i64>(py)) {
+        return Ok(Labels::I64(
+            obj.cast::<PyArray1<i64>>()?
+                .try_readonly()
+                .map_err(|err| PyValueError::new_err(format!("y cannot be read: {err}")))?,
+        ));
+    }
+    if found.is_equiv_to(&dtype::<i32>(py)) {
+        return Ok(Labels::I32(
+            obj.cast::<PyArray1<i32>>()?
+                .try_readonly()
+                .map_err(|err| PyValueError::new_err(format!("y cannot be read: {err}")))?,
+        ));
+    }
+    let refused = || {
+        PyTypeError::new_err(format!(
+            "y must hold integer class labels (a dtype that fits in int64), got dtype {found}; \
+             encode other labels first, e.g. with np.unique(y, return_inverse=True)"
+        ))
+    };
+    if !matches!(found.kind(), b'i' | b'u' | b'b') {
+        return Err(refused());
+    }
+    // Other integer widths: an exact (`safe`) conversion to int64, or a TypeError.
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("casting", "safe")?;
+    let converted = obj
+        .call_method("astype", ("int64",), Some(&kwargs))
+        .map_err(|_| refused())?;
+    Ok(Labels::I64(
+        converted
+            .cast::<PyArray1<i64>>()?
+            .try_readonly()
+            .map_err(|err| PyValueError::new_err(format!("y cannot be read: {err}")))?,
+    ))
+}
+
+/// A count argument (`n_clusters`, `max_iter`, `k`) that must be positive.
+fn positive(value: i64, name: &str) -> PyResult<usize> {
+    usize::try_from(value)
+        .ok()
+        .filter(|&v| v > 0)
+        .ok_or_else(|| {
+            PyValueError::new_err(format!("{name} must be a positive integer, got {value}"))
+        })
+}
+
+/// The `seed` argument: `None` or an integer in `[0, 2**64)`.
+fn seed_arg(seed: Option<i128>) -> PyResult<Option<u64>> {
+    seed.map(|value| {
+        u64::try_from(value).map_err(|_| {
+            PyValueError::new_err(format!(
+                "seed must be None or an integer in [0, 2**64), got {value}"
+            ))
+        })
+    })
+    .transpose()
+}
+
+/// The `init` argument: "kmeans++" (also "k-means++"), "random" or a float64 array.
+enum InitArg<'py> {
+    PlusPlus,
+    Random,
+    Centroids(PyReadonlyArray2<'py, f64>),
+}
+
+fn init_arg<'py>(init: Option<&Bound<'py, PyAny>>) -> PyResult<InitArg<'py>> {
+    let Some(init) = init else {
+        return Ok(InitArg::PlusPlus);
+    };
+    if let Ok(name) = init.cast::<PyString>() {
+        return match name.to_str()? {
+            "kmeans++" | "k-means++" => Ok(InitArg::PlusPlus),
+            "random" => Ok(InitArg::Random),
+            other => Err(PyValueError::new_err(format!(
+                "init must be \"kmeans++\", \"random\" or an array of initial centroids, got {other:?}"
+            ))),
+        };
+    }
+    if init.cast::<PyUntypedArray>().is_ok() {
+        return Ok(InitArg::Centroids(float_matrix(init, "init")?));
+    }
+    Err(PyTypeError::new_err(format!(
+        "init must be \"kmeans++\", \"random\" or a (n_clusters, n_features) float64 array, got {}",
+        type_name(init)
+    )))
+}
+
+impl InitArg<'_> {
+    fn as_init(&self) -> Init<'_> {
+        match self {
+            InitArg::PlusPlus => Init::KMeansPlusPlus,
+            InitArg::Random => Init::Random,
+            InitArg::Centroids(array) => Init::Centroids(array.as_array()),
+        }
+    }
+}
+
+/// Everything a k-means call needs, checked.
+struct KMeansCall<'py> {
+    data: PyReadonlyArray2<'py, f64>,
+    init: InitArg<'py>,
+    options: Options,
+}
+
+fn kmeans_call<'py>(
+    data: &Bound<'py, PyAny>,
+    n_clusters: i64,
+    max_iter: i64,
+    tol: f64,
+    init: Option<&Bound<'py, PyAny>>,
+    seed: Option<i128>,
+) -> PyResult<KMeansCall<'py>> {
+    let data = float_matrix(data, "data")?;
+    let options = Options {
+        n_clusters: positive(n_clusters, "n_clusters")?,
+        max_iter: positive(max_iter, "max_iter")?,
+        tol,
+        seed: seed_arg(seed)?,
+    };
+    let init = init_arg(init)?;
+    Ok(KMeansCall {
+        data,
+        init,
+        options,
+    })
+}
+
+/// `(centroids, labels)` as returned by `kmeans_alamano`.
+type CentroidsAndLabels<'py> = (Bound<'py, PyArray2<f64>>, Bound<'py, PyArray1<i64>>);
+/// `(train_idx, test_idx)` as returned by `stratified_train_test_indices`.
+type TrainAndTest<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>);
+
+/// The result of `kmeans` and `kmeans_linfa`.
+#[pyclass(frozen, module = "ml_demos_rs")]
+pub struct KMeansResult {
+    /// `(n_clusters, n_features)` float64: the centre of each cluster.
+    #[pyo3(get)]
+    centroids: Py<PyArray2<f64>>,
+    /// `(n_samples,)` int64: the cluster of each row.
+    #[pyo3(get)]
+    labels: Py<PyArray1<i64>>,
+    /// Sum of the squared distances from each row to its centroid.
+    #[pyo3(get)]
+    inertia: f64,
+    /// Iterations run; `None` when the library does not report it (linfa).
+    #[pyo3(get)]
+    n_iter: Option<usize>,
+}
+
+#[pymethods]
+impl KMeansResult {
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let centroids = self.centroids.bind(py);
+        let (k, d) = (centroids.shape()[0], centroids.shape()[1]);
+        let n_iter = self
+            .n_iter
+            .map_or_else(|| "None".to_string(), |n| n.to_string());
+        format!(
+            "KMeansResult(centroids=<{k}x{d} array>, labels=<{} labels>, inertia={}, n_iter={n_iter})",
+            self.labels.bind(py).len(),
+            self.inertia
+        )
+    }
+}
+
+/// k-means (Lloyd's algorithm), the workshop's original signature.
+///
+/// `data` is a 2-D float64 array `(n_samples, n_features)`; `init` is `"kmeans++"`,
+/// `"random"` or a `(n_clusters, n_features)` float64 array of initial centroids.
+/// Returns `(centroids, labels)`: `(n_clusters, n_features)` float64 and
+/// `(n_samples,)` int64. `tol = 0` runs until no label changes.
+#[pyfunction]
+#[pyo3(
+    signature = (data, n_clusters, max_iter=300, tol=1e-6, init=None, seed=None),
+    text_signature = "(data, n_clusters, max_iter=300, tol=1e-6, init='kmeans++', seed=None)"
+)]
+pub fn kmeans_alamano<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    n_clusters: i64,
+    max_iter: i64,
+    tol: f64,
+    init: Option<&Bound<'py, PyAny>>,
+    seed: Option<i128>,
+) -> PyResult<CentroidsAndLabels<'py>> {
+    let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
+    let (view, init) = (call.data.as_array(), call.init.as_init());
+    let fit = py.detach(|| kmeans::fit(view, &init, &call.options))?;
+    Ok((fit.centroids.into_pyarray(py), fit.labels.into_pyarray(py)))
+}
+
+/// k-means (Lloyd's algorithm) written from scratch in Rust.
+///
+/// Same arguments as `kmeans_alamano` (keywords after `n_clusters`); returns a
+/// `KMeansResult` with `centroids`, `labels`, `inertia` and `n_iter`.
+#[pyfunction(name = "kmeans")]
+#[pyo3(
+    signature = (data, n_clusters, *, init=None, max_iter=300, tol=1e-6, seed=None),
+    text_signature = "(data, n_clusters, *, init='kmeans++', max_iter=300, tol=1e-6, seed=None)"
+)]
+pub fn py_kmeans<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    n_clusters: i64,
+    init: Option<&Bound<'py, PyAny>>,
+    max_iter: i64,
+    tol: f64,
+    seed: Option<i128>,
+) -> PyResult<KMeansResult> {
+    let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
+    let (view, init) = (call.data.as_array(), call.init.as_init());
+    let fit = py.detach(|| kmeans::fit(view, &init, &call.options))?;
+    Ok(KMeansResult {
+        centroids: fit.centroids.into_pyarray(py).unbind(),
+        labels: fit.labels.into_pyarray(py).unbind(),
+        inertia: fit.inertia,
+        n_iter: Some(fit.n_iter),
+    })
+}
+
+/// k-means by the linfa library (`linfa-clustering`), for comparison.
+///
+/// Same arguments and result as `kmeans`, except that `n_iter` is `None`: linfa does
+/// not report it. linfa's update step counts the old centroid as one more point, so
+/// its centroids approach Lloyd's means a little more slowly.
+#[pyfunction(name = "kmeans_linfa")]
+#[pyo3(
+    signature = (data, n_clusters, *, init=None, max_iter=300, tol=1e-6, seed=None),
+    text_signature = "(data, n_clusters, *, init='kmeans++', max_iter=300, tol=1e-6, seed=None)"
+)]
+pub fn py_kmeans_linfa<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    n_clusters: i64,
+    init: Option<&Bound<'py, PyAny>>,
+    max_iter: i64,
+    tol: f64,
+    seed: Option<i128>,
+) -> PyResult<KMeansResult> {
+    let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
+    let (view, init) = (call.data.as_array(), call.init.as_init());
+    let fit = py.detach(|| kmeans_linfa::fit(view, &init, &call.options))?;
+    Ok(KMeansResult {
+        centroids: fit.centroids.into_pyarray(py).unbind(),
+        labels: fit.labels.into_pyarray(py).unbind(),
+        inertia: fit.inertia,
+        n_iter: None,
+    })
+}
+
+/// Stratified train/test split: `(train_idx, test_idx)`, int64 row indices.
+///
+/// `y` holds integer class labels (any values, int32 or int64). `test_size` and
+/// `train_size` are fractions in (0, 1); a size left as `None` is the rest. Each class
+/// keeps its share in both parts, with scikit-learn's rounding rule.
+#[pyfunction]
+#[pyo3(
+    signature = (y, test_size=Some(0.2), train_size=None, seed=None),
+    text_signature = "(y, test_size=0.2, train_size=None, seed=None)"
+)]
+pub fn stratified_train_test_indices<'py>(
+    py: Python<'py>,
+    y: &Bound<'py, PyAny>,
+    test_size: Option<f64>,
+    train_size: Option<f64>,
+    seed: Option<i128>,
+) -> PyResult<TrainAndTest<'py>> {
+    let labels = label_array(y)?;
+    let mut rng = kmeans::rng_from_seed(seed_arg(seed)?);
+    let (train, test) = match &labels {
+        Labels::I64(y) => {
+            let y = y.as_array();
+            py.detach(|| stratified::train_test_indices(y, test_size, train_size, &mut rng))
+        }
+        Labels::I32(y) => {
+            let y = y.as_array();
+            py.detach(|| stratified::train_test_indices(y, test_size, train_size, &mut rng))
+        }
+    }?;
+    Ok((train.into_pyarray(py), test.into_pyarray(py)))
+}
+
+/// Stratified k-fold: a list of `k` int64 arrays of row indices (the test rows of
+/// each fold, increasing), disjoint and covering every row.
+///
+/// Per-class counts per fold follow scikit-learn's `StratifiedKFold`; which rows of a
+/// class go to which fold is shuffled with `seed`.
+#[pyfunction]
+#[pyo3(signature = (y, k, seed=None))]
+pub fn stratified_kfold_indices<'py>(
+    py: Python<'py>,
+    y: &Bound<'py, PyAny>,
+    k: i64,
+    seed: Option<i128>,
+) -> PyResult<Vec<Bound<'py, PyArray1<i64>>>> {
+    let labels = label_array(y)?;
+    let n_folds = usize::try_from(k)
+        .map_err(|_| PyValueError::new_err(format!("k must be at least 2, got {k}")))?;
+    let mut rng = kmeans::rng_from_seed(seed_arg(seed)?);
+    let folds = match &labels {
+        Labels::I64(y) => {
+            let y = y.as_array();
+            py.detach(|| stratified::kfold_indices(y, n_folds, &mut rng))
+        }
+        Labels::I32(y) => {
+            let y = y.as_array();
+            py.detach(|| stratified::kfold_indices(y, n_folds, &mut rng))
+        }
+    }?;
+    if folds.smallest_class < n_folds {
+        // scikit-learn warns here too: some folds get no sample of that class.
+        let message = CString::new(format!(
+            "The least populated class in y has only {} members, which is less than k={n_folds}.",
+            folds.smallest_class
+        ))?;
+        PyErr::warn(py, &py.get_type::<PyUserWarning>(), &message, 1)?;
+    }
+    Ok(folds
+        .folds
+        .into_iter()
+        .map(|fold| fold.into_pyarray(py))
+        .collect())
+}
