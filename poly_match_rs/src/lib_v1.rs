@@ -21,7 +21,6 @@ pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyRes
     // exercise: poly_match_v1 intermediate: subtract the point from the centre and take the norm of the difference
     Ok((center - point).norm())
     // stub:
-    // let _ = (center, point);
     // todo_exercise!("poly_match_v1", "subtract the point from the centre and take the norm")
     // end exercise
 }
@@ -47,6 +46,7 @@ pub fn find_close_polygons<'py>(
         .map_err(|err| PyValueError::new_err(format!("point: {err}")))?;
     let point = point.as_array();
 
+    // exercise: poly_match_v1 intermediate: loop over the polygons, read each centre and keep the polygons closer than max_dist
     let mut close_polygons = Vec::new();
     for (index, poly) in polygons.into_iter().enumerate() {
         // exercise: poly_match_v1 easy: read `poly.center` with `getattr` and copy it into an owned ndarray
@@ -68,7 +68,9 @@ pub fn find_close_polygons<'py>(
     }
     Ok(close_polygons)
     // stub:
-    // let _ = (polygons, point, max_dist);
+    // todo_exercise!("poly_match_v1", "loop over the polygons and keep the close ones")
+    // end exercise
+    // stub:
     // todo_exercise!("poly_match_v1", "keep the polygons whose centre is closer than max_dist")
     // end exercise
 }

@@ -43,7 +43,6 @@ impl Polygon {
         // end exercise
         Ok(Polygon { x, y, center })
         // stub:
-        // let _ = (x, y);
         // todo_exercise!("poly_match_v2", "build the Polygon")
         // end exercise
     }
@@ -54,7 +53,6 @@ impl Polygon {
         // exercise: poly_match_v2 easy: return the field as a new NumPy array
         Ok(self.x.to_pyarray(py))
         // stub:
-        // let _ = py;
         // todo_exercise!("poly_match_v2", "return `x` as a NumPy array")
         // end exercise
     }
@@ -65,7 +63,6 @@ impl Polygon {
         // exercise: poly_match_v2 easy: return the field as a new NumPy array
         Ok(self.y.to_pyarray(py))
         // stub:
-        // let _ = py;
         // todo_exercise!("poly_match_v2", "return `y` as a NumPy array")
         // end exercise
     }
@@ -76,7 +73,6 @@ impl Polygon {
         // exercise: poly_match_v2 easy: return the field as a new NumPy array
         Ok(self.center.to_pyarray(py))
         // stub:
-        // let _ = py;
         // todo_exercise!("poly_match_v2", "return `center` as a NumPy array")
         // end exercise
     }
@@ -99,7 +95,6 @@ pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyRes
     // exercise: poly_match_v2 intermediate: subtract the point from the centre and take the norm of the difference
     Ok((center - point).norm())
     // stub:
-    // let _ = (center, point);
     // todo_exercise!("poly_match_v2", "subtract the point from the centre and take the norm")
     // end exercise
 }
@@ -140,7 +135,6 @@ pub fn find_close_polygons<'py>(
     }
     Ok(close_polygons)
     // stub:
-    // let _ = (polygons, point, max_dist);
     // todo_exercise!("poly_match_v2", "keep the polygons whose centre is closer than max_dist")
     // end exercise
 }

@@ -78,7 +78,6 @@ pub fn center_distance(center: &Array1<f64>, point: ArrayView1<'_, f64>) -> PyRe
     // exercise: poly_match_v3 easy: write the norm by hand: the square root of dx² + dy²
     Ok(((center[0] - point[0]).square() + (center[1] - point[1]).square()).sqrt())
     // stub:
-    // let _ = (center, point);
     // todo_exercise!("poly_match_v3", "write the distance by hand")
     // end exercise
 }
@@ -118,7 +117,6 @@ pub fn find_close_polygons<'py>(
     }
     Ok(close_polygons)
     // stub:
-    // let _ = (polygons, point, max_dist);
     // todo_exercise!("poly_match_v3", "keep the polygons whose centre is closer than max_dist")
     // end exercise
 }

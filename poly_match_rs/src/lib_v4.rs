@@ -84,7 +84,6 @@ pub fn polygon_centers(polygons: &[Bound<'_, PyAny>]) -> PyResult<Vec<[f64; 2]>>
     }
     Ok(centers)
     // stub:
-    // let _ = polygons;
     // todo_exercise!("poly_match_v4", "read the centre of every polygon")
     // end exercise
 }
@@ -114,7 +113,6 @@ pub fn close_polygon_indices(
     }
     Ok(close)
     // stub:
-    // let _ = (centers, point, max_dist);
     // todo_exercise!("poly_match_v4", "collect the indices of the close centres")
     // end exercise
 }
@@ -151,7 +149,6 @@ pub fn find_all_close_polygons<'py>(
     }
     Ok(polygon_sets)
     // stub:
-    // let _ = (polygons, points, max_dist);
     // todo_exercise!("poly_match_v4", "find the close polygons of every point")
     // end exercise
 }

@@ -68,7 +68,6 @@ pub fn shoelace_area(vertices: &[[f64; 2]]) -> PyResult<f64> {
     }
     Ok(0.5 * (x_times_y_prev - y_times_x_prev).abs())
     // stub:
-    // let _ = vertices;
     // todo_exercise!("poly_match_v5", "compute the area with the shoelace formula")
     // end exercise
 }
@@ -164,7 +163,6 @@ pub fn read_polygons(polygons: &Bound<'_, PyList>) -> PyResult<PolygonColumns> {
     }
     Ok(columns)
     // stub:
-    // let _ = polygons;
     // todo_exercise!("poly_match_v5", "read the polygons into columns")
     // end exercise
 }
@@ -267,7 +265,6 @@ impl PointGrid {
         }
         Ok(grid)
         // stub:
-        // let _ = (points, max_dist);
         // todo_exercise!("poly_match_v5", "build the grid of points")
         // end exercise
     }
@@ -323,7 +320,6 @@ impl PointGrid {
             last_column,
         }))
         // stub:
-        // let _ = (x, y);
         // todo_exercise!("poly_match_v5", "find the cells near a position")
         // end exercise
     }
@@ -378,14 +374,12 @@ pub fn best_polygon_per_point(
                     // exercise: poly_match_v5 easy: the tie rule: this polygon is the new best; what must the next one beat?
                     *threshold = area * (1.0 - AREA_RTOL);
                     // stub:
-                    // let _ = threshold;
                     // todo_exercise!("poly_match_v5", "apply the tie rule");
                     // end exercise
                     *best_polygon = polygon;
                 }
             }
             // stub:
-            // let _ = (slots, &mut threshold, &mut best_polygon, polygon, area, max_dist_squared);
             // todo_exercise!("poly_match_v5", "update the best polygon of the points in these slots");
             // end exercise
         }
@@ -397,7 +391,6 @@ pub fn best_polygon_per_point(
     }
     Ok(best_per_point)
     // stub:
-    // let _ = (polygons, points, max_dist);
     // todo_exercise!("poly_match_v5", "find the best polygon of every point")
     // end exercise
 }
@@ -437,7 +430,6 @@ pub fn find_best_polygons<'py>(
     }
     Ok(matches)
     // stub:
-    // let _ = (py, polygons, points, max_dist);
     // todo_exercise!("poly_match_v5", "match every point to its best polygon")
     // end exercise
 }
