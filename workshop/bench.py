@@ -486,6 +486,12 @@ def common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--min-runs", type=int, default=None, help="timed runs at least")
     parser.add_argument(
+        "--max-runs",
+        type=int,
+        default=None,
+        help="timed runs at most (default 10000; profiling raises it to fill the budget)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="small inputs and a short budget: proves everything runs (used by the tests)",
@@ -550,6 +556,8 @@ def budget_from(args: argparse.Namespace) -> Budget:
         budget.seconds = args.budget
     if args.min_runs is not None:
         budget.min_runs = args.min_runs
+    if args.max_runs is not None:
+        budget.max_runs = args.max_runs
     return budget
 
 

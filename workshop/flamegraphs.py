@@ -39,6 +39,10 @@ def record(version: str, out: Path, seconds: float, native: bool, rate: int) -> 
         str(seconds),
         "--min-runs",
         "1",
+        # Fast versions would stop at the default 10000 runs long before the budget
+        # is spent, leaving the profiler only a handful of samples.
+        "--max-runs",
+        str(10**9),
     ]
     print(f"profiling {version} -> {out}", flush=True)
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
