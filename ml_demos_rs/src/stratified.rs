@@ -19,18 +19,68 @@
 
 use crate::error::{Error, Result};
 use ndarray::ArrayView1;
-use rand::seq::SliceRandom;
-use rand::Rng;
+use rand::{Rng, RngCore};
 
-/// The classes of a label array: each sample's class number, and each class's size.
+/// The classes of a label array: the distinct labels, how many samples each has, and
+/// a lookup from a label to its class number.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Classes {
-    /// The distinct labels, class `c` has label `values[c]`.
+    /// The distinct labels: class `c` has label `values[c]`.
     pub values: Vec<i64>,
-    /// The class number of every sample, `0..values.len()`.
-    pub codes: Vec<u32>,
     /// The number of samples of each class.
     pub counts: Vec<usize>,
+    lookup: Lookup,
+}
+
+/// From a label to its class number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Lookup {
+    /// Labels in a narrow range (the usual `0..n_classes`): `table[label - min]`.
+    Table { min: i64, table: Vec<u32> },
+    /// Other labels: binary search in the sorted distinct labels.
+    Sorted { labels: Vec<i64>, codes: Vec<u32> },
+}
+
+impl Classes {
+    /// The class number of `label`, which must be one of the labels encoded.
+    #[inline]
+    pub fn code(&self, label: i64) -> usize {
+        let code = match &self.lookup {
+            // (A label below `min` wraps around to a huge offset: not in the table.)
+            Lookup::Table { min, table } => table.get(label.wrapping_sub(*min) as usize).copied(),
+            Lookup::Sorted { labels, codes } => labels
+                .binary_search(&label)
+                .ok()
+                .and_then(|rank| codes.get(rank))
+                .copied(),
+        };
+        code.map_or(usize::MAX, |code| code as usize)
+    }
+}
+
+impl Classes {
+    /// Call `visit(index, class)` for every sample of `y` (the labels encoded), in
+    /// order. Faster than calling [`Classes::code`] for each sample: the kind of
+    /// lookup is decided once, outside the loop.
+    pub fn for_each_code<T: Copy + Into<i64>>(
+        &self,
+        y: ArrayView1<T>,
+        mut visit: impl FnMut(usize, usize),
+    ) {
+        match &self.lookup {
+            Lookup::Table { min, table } => {
+                for (index, &label) in y.iter().enumerate() {
+                    let offset = label.into().wrapping_sub(*min) as usize;
+                    visit(index, table.get(offset).map_or(usize::MAX, |&c| c as usize));
+                }
+            }
+            Lookup::Sorted { .. } => {
+                for (index, &label) in y.iter().enumerate() {
+                    visit(index, self.code(label.into()));
+                }
+            }
+        }
+    }
 }
 
 /// In which order the classes are numbered.
@@ -42,88 +92,73 @@ pub enum ClassOrder {
     FirstAppearance,
 }
 
-/// Number the classes of `y`. Labels can be any integers (negative, sparse, ...).
+/// Find the classes of `y`. Labels can be any integers (negative, sparse, ...).
 pub fn encode_classes<T: Copy + Into<i64>>(y: ArrayView1<T>, order: ClassOrder) -> Classes {
-    let labels: Vec<i64> = y.iter().map(|&v| v.into()).collect();
-    let (Some(&min), Some(&max)) = (labels.iter().min(), labels.iter().max()) else {
-        return Classes {
-            values: vec![],
-            codes: vec![],
-            counts: vec![],
-        };
-    };
-    // Labels in a narrow range (the usual 0..n_classes) are looked up in a table;
-    // other labels through the sorted list of distinct values.
-    let span = (max as i128 - min as i128) as u128;
-    let mut values = if span < 4 * labels.len() as u128 + 1024 {
-        let mut seen = vec![false; span as usize + 1];
-        for &label in &labels {
-            seen[(label - min) as usize] = true;
+    let (min, max) = y.iter().fold((i64::MAX, i64::MIN), |(lo, hi), &label| {
+        let label: i64 = label.into();
+        (lo.min(label), hi.max(label))
+    });
+    // The classes are first numbered by first appearance.
+    let mut values: Vec<i64> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
+    let mut lookup = if y.is_empty() {
+        Lookup::Table {
+            min: 0,
+            table: vec![],
         }
-        (0..seen.len())
-            .filter(|&i| seen[i])
-            .map(|i| min + i as i64)
-            .collect::<Vec<_>>()
-    } else {
-        let mut distinct = labels.clone();
-        distinct.sort_unstable();
-        distinct.dedup();
-        distinct
-    };
-    let sorted_code = |label: i64| values.binary_search(&label).unwrap_or(0) as u32;
-    let mut codes: Vec<u32> = if span < 4 * labels.len() as u128 + 1024 {
-        let mut table = vec![0_u32; span as usize + 1];
-        for (code, &value) in values.iter().enumerate() {
-            table[(value - min) as usize] = code as u32;
-        }
-        labels
-            .iter()
-            .map(|&label| table[(label - min) as usize])
-            .collect()
-    } else {
-        labels.iter().map(|&label| sorted_code(label)).collect()
-    };
-    if order == ClassOrder::FirstAppearance {
-        // Renumber: the class seen first becomes 0, the next new one 1, ...
-        let mut renumber = vec![u32::MAX; values.len()];
-        let mut next = 0;
-        for &code in &codes {
-            if renumber[code as usize] == u32::MAX {
-                renumber[code as usize] = next;
-                next += 1;
+    } else if ((max as i128) - (min as i128)) < 4 * y.len() as i128 + 1024 {
+        let mut table = vec![u32::MAX; (max - min) as usize + 1];
+        for &label in y {
+            let label: i64 = label.into();
+            let code = &mut table[(label - min) as usize];
+            if *code == u32::MAX {
+                *code = values.len() as u32;
+                values.push(label);
+                counts.push(0);
             }
+            counts[*code as usize] += 1;
         }
-        for code in codes.iter_mut() {
+        Lookup::Table { min, table }
+    } else {
+        let mut labels: Vec<i64> = y.iter().map(|&label| label.into()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let mut codes = vec![u32::MAX; labels.len()];
+        for &label in y {
+            let label: i64 = label.into();
+            let rank = labels.binary_search(&label).unwrap_or(0);
+            if codes[rank] == u32::MAX {
+                codes[rank] = values.len() as u32;
+                values.push(label);
+                counts.push(0);
+            }
+            counts[codes[rank] as usize] += 1;
+        }
+        Lookup::Sorted { labels, codes }
+    };
+    if order == ClassOrder::Sorted {
+        // Number the classes by increasing label instead.
+        let mut by_label: Vec<usize> = (0..values.len()).collect();
+        by_label.sort_unstable_by_key(|&code| values[code]);
+        let mut renumber = vec![0_u32; values.len()];
+        for (new, &old) in by_label.iter().enumerate() {
+            renumber[old] = new as u32;
+        }
+        let codes = match &mut lookup {
+            Lookup::Table { table, .. } => table,
+            Lookup::Sorted { codes, .. } => codes,
+        };
+        for code in codes.iter_mut().filter(|code| **code != u32::MAX) {
             *code = renumber[*code as usize];
         }
-        let mut reordered = vec![0; values.len()];
-        for (old, &new) in renumber.iter().enumerate() {
-            reordered[new as usize] = values[old];
-        }
-        values = reordered;
-    }
-    let mut counts = vec![0; values.len()];
-    for &code in &codes {
-        counts[code as usize] += 1;
+        values = by_label.iter().map(|&old| values[old]).collect();
+        counts = by_label.iter().map(|&old| counts[old]).collect();
     }
     Classes {
         values,
-        codes,
         counts,
+        lookup,
     }
-}
-
-/// The sample indices of each class, in increasing order (a counting sort).
-pub fn indices_by_class(classes: &Classes) -> Vec<Vec<i64>> {
-    let mut groups: Vec<Vec<i64>> = classes
-        .counts
-        .iter()
-        .map(|&count| Vec::with_capacity(count))
-        .collect();
-    for (index, &code) in classes.codes.iter().enumerate() {
-        groups[code as usize].push(index as i64);
-    }
-    groups
 }
 
 /// The sizes of the train and test sets, by scikit-learn's rules: the test set is
@@ -178,6 +213,27 @@ pub fn split_sizes(
         )));
     }
     Ok((n_train, n_test))
+}
+
+/// Shuffle `items` in place (Fisher-Yates): every order is equally likely.
+///
+/// rand's `shuffle` does the same; this one draws each random position with a single
+/// 64-bit multiplication (Lemire's method, with the rejection step that keeps it
+/// unbiased), which makes it about twice as fast, and shuffling is most of the work
+/// of a split.
+pub fn shuffle<T, R: RngCore>(items: &mut [T], rng: &mut R) {
+    for i in (1..items.len()).rev() {
+        let bound = i as u64 + 1; // draw j uniformly in 0..=i
+        let mut product = u128::from(rng.next_u64()) * u128::from(bound);
+        if (product as u64) < bound {
+            // The low half falls in the biased zone only this rarely: redraw there.
+            let threshold = bound.wrapping_neg() % bound;
+            while (product as u64) < threshold {
+                product = u128::from(rng.next_u64()) * u128::from(bound);
+            }
+        }
+        items.swap(i, (product >> 64) as usize);
+    }
 }
 
 /// How many of `n_draws` samples each class gets, given the class sizes `counts`:
@@ -261,22 +317,29 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
         .collect();
     let test_counts = approximate_mode(&left, n_test, rng)?;
 
-    let mut train = Vec::with_capacity(n_train);
+    // Visit the samples in a random order and give each one to the train set while
+    // its class still needs train samples, then to the test set while its class needs
+    // test samples. Each class's train and test samples are then a random choice of
+    // its members, and both sets come out shuffled: one shuffle does it all. The
+    // shuffled indices are filtered in place into the train set (`retain` keeps the
+    // order), which saves allocating (and touching) more memory.
+    let mut train: Vec<i64> = (0..y.len() as i64).collect();
+    shuffle(&mut train, rng);
+    let mut train_left = train_counts;
+    let mut test_left = test_counts;
     let mut test = Vec::with_capacity(n_test);
-    for ((mut members, n_class_train), n_class_test) in indices_by_class(&classes)
-        .into_iter()
-        .zip(train_counts)
-        .zip(test_counts)
-    {
-        // Draw the class's train and test samples at random: shuffle just enough of
-        // the class to pick them.
-        let (picked, _) = members.partial_shuffle(rng, n_class_train + n_class_test);
-        train.extend_from_slice(&picked[..n_class_train]);
-        test.extend_from_slice(&picked[n_class_train..]);
-    }
-    // The classes were visited one after the other: mix them.
-    train.shuffle(rng);
-    test.shuffle(rng);
+    train.retain(|&index| {
+        let class = classes.code(y[index as usize].into());
+        if train_left[class] > 0 {
+            train_left[class] -= 1;
+            return true;
+        }
+        if test_left[class] > 0 {
+            test_left[class] -= 1;
+            test.push(index);
+        }
+        false
+    });
     Ok((train, test))
 }
 
@@ -350,32 +413,52 @@ pub fn kfold_indices<T: Copy + Into<i64>, R: Rng>(
     }
     let allocation = fold_allocation(&classes.counts, n_folds)?;
 
-    // For each class, the fold of each of its samples (in index order): the fold
-    // numbers repeated as the allocation says, shuffled.
-    let fold_of_class_member: Vec<Vec<usize>> = (0..classes.counts.len())
-        .map(|class| {
-            let mut folds: Vec<usize> = allocation
-                .iter()
-                .enumerate()
-                .flat_map(|(fold, fold_counts)| std::iter::repeat_n(fold, fold_counts[class]))
-                .collect();
-            folds.shuffle(rng);
-            folds
-        })
-        .collect();
+    // Fold numbers fit in a byte for up to 256 folds: less memory to fill and shuffle.
+    let folds = if n_folds <= 256 {
+        deal_to_folds::<u8, T, R>(y, &classes, &allocation, rng)?
+    } else {
+        deal_to_folds::<u32, T, R>(y, &classes, &allocation, rng)?
+    };
+    Ok(Folds {
+        folds,
+        smallest_class: classes.counts.iter().min().copied().unwrap_or(0),
+    })
+}
+
+/// The test indices of each fold: for each class, the fold numbers repeated as the
+/// allocation says and shuffled give the fold of each of its samples, in index order.
+/// `F` is the integer type that stores a fold number.
+fn deal_to_folds<F, T, R>(
+    y: ArrayView1<T>,
+    classes: &Classes,
+    allocation: &[Vec<usize>],
+    rng: &mut R,
+) -> Result<Vec<Vec<i64>>>
+where
+    F: Copy + TryFrom<usize> + Into<u64>,
+    T: Copy + Into<i64>,
+    R: RngCore,
+{
+    let mut fold_of_class_member: Vec<Vec<F>> = Vec::with_capacity(classes.counts.len());
+    for (class, &count) in classes.counts.iter().enumerate() {
+        let mut folds = Vec::with_capacity(count);
+        for (fold, fold_counts) in allocation.iter().enumerate() {
+            let fold = F::try_from(fold)
+                .map_err(|_| Error::value(format!("fold number {fold} does not fit")))?;
+            folds.extend(std::iter::repeat_n(fold, fold_counts[class]));
+        }
+        shuffle(&mut folds, rng);
+        fold_of_class_member.push(folds);
+    }
     let mut next_member = vec![0; classes.counts.len()];
     let mut folds: Vec<Vec<i64>> = allocation
         .iter()
         .map(|fold_counts| Vec::with_capacity(fold_counts.iter().sum()))
         .collect();
-    for (index, &code) in classes.codes.iter().enumerate() {
-        let class = code as usize;
-        let fold = fold_of_class_member[class][next_member[class]];
+    classes.for_each_code(y, |index, class| {
+        let fold: u64 = fold_of_class_member[class][next_member[class]].into();
         next_member[class] += 1;
-        folds[fold].push(index as i64);
-    }
-    Ok(Folds {
-        folds,
-        smallest_class: classes.counts.iter().min().copied().unwrap_or(0),
-    })
+        folds[fold as usize].push(index as i64);
+    });
+    Ok(folds)
 }
