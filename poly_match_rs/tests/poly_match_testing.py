@@ -21,7 +21,9 @@ import numpy as np
 
 PY_PROJECT = Path(__file__).resolve().parent.parent / "py_project"
 if str(PY_PROJECT) not in sys.path:
-    sys.path.insert(0, str(PY_PROJECT))
+    # Appended, not prepended: the stage modules have names of their own, and the other
+    # lesson's `suites`, `measure`, ... must not be shadowed by this lesson's.
+    sys.path.append(str(PY_PROJECT))
 
 RUST_STAGES = ["poly_match_v1", "poly_match_v2", "poly_match_v3", "poly_match_v4", "poly_match_v5"]
 NUMPY_VERSIONS = ["poly_match_np_partial", "poly_match_np_full"]
