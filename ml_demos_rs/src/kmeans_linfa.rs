@@ -66,3 +66,42 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<Linf
         inertia,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn linfa_finds_the_same_clusters_as_lloyd_on_separated_groups() {
+        let data = array![
+            [0.0, 0.0],
+            [0.0, 1.0],
+            [1.0, 0.0],
+            [10.0, 10.0],
+            [10.0, 11.0],
+            [11.0, 10.0]
+        ];
+        let init = array![[0.0, 0.0], [0.0, 1.0]];
+        let options = Options {
+            tol: 0.0,
+            seed: Some(0),
+            ..Options::new(2)
+        };
+        let ours = kmeans::fit(data.view(), &Init::Centroids(init.view()), &options).unwrap();
+        let theirs = fit(data.view(), &Init::Centroids(init.view()), &options).unwrap();
+        assert_eq!(ours.labels, theirs.labels);
+        assert!((ours.inertia - theirs.inertia).abs() <= 1e-9 * ours.inertia);
+    }
+
+    #[test]
+    fn linfa_gets_the_same_checks_as_our_version() {
+        let data = array![[0.0], [f64::NAN]];
+        assert!(matches!(
+            fit(data.view(), &Init::KMeansPlusPlus, &Options::new(1)),
+            Err(Error::Value(_))
+        ));
+        let data = array![[0.0], [1.0]];
+        assert!(fit(data.view(), &Init::KMeansPlusPlus, &Options::new(3)).is_err());
+    }
+}

@@ -462,3 +462,170 @@ where
     });
     Ok(folds)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kmeans::rng_from_seed;
+    use ndarray::{array, Array1};
+
+    #[test]
+    fn classes_in_label_order_or_in_order_of_appearance() {
+        let y = array![7_i64, -3, 100, 7, -3, 7];
+        let sorted = encode_classes(y.view(), ClassOrder::Sorted);
+        assert_eq!(sorted.values, vec![-3, 7, 100]);
+        assert_eq!(sorted.counts, vec![2, 3, 1]);
+        assert_eq!(sorted.code(100), 2);
+        let seen = encode_classes(y.view(), ClassOrder::FirstAppearance);
+        assert_eq!(seen.values, vec![7, -3, 100]);
+        assert_eq!(seen.counts, vec![3, 2, 1]);
+        assert_eq!(seen.code(-3), 1);
+        // Labels far apart go through the sorted lookup: same answers.
+        let sparse = array![i64::MAX, i64::MIN, 0, i64::MAX];
+        let classes = encode_classes(sparse.view(), ClassOrder::Sorted);
+        assert_eq!(classes.values, vec![i64::MIN, 0, i64::MAX]);
+        assert_eq!(classes.counts, vec![1, 1, 2]);
+        assert_eq!(classes.code(i64::MAX), 2);
+        let mut visited = vec![];
+        classes.for_each_code(sparse.view(), |index, class| visited.push((index, class)));
+        assert_eq!(visited, vec![(0, 2), (1, 0), (2, 1), (3, 2)]);
+    }
+
+    #[test]
+    fn split_sizes_follow_scikit_learn() {
+        assert_eq!(split_sizes(10, Some(0.25), None).unwrap(), (7, 3)); // ceil(2.5)
+        assert_eq!(split_sizes(10, None, Some(0.66)).unwrap(), (6, 4)); // floor(6.6)
+        assert_eq!(split_sizes(10, Some(0.2), Some(0.5)).unwrap(), (5, 2));
+        for (test, train) in [(Some(0.0), None), (Some(1.0), None), (Some(0.5), Some(0.6))] {
+            assert!(matches!(split_sizes(10, test, train), Err(Error::Value(_))));
+        }
+        assert!(split_sizes(1, Some(0.5), None).is_err()); // the train set would be empty
+    }
+
+    #[test]
+    fn approximate_mode_matches_the_examples_of_scikit_learn() {
+        let mut rng = rng_from_seed(Some(0));
+        assert_eq!(approximate_mode(&[4, 2], 3, &mut rng).unwrap(), vec![2, 1]);
+        assert_eq!(approximate_mode(&[5, 2], 4, &mut rng).unwrap(), vec![3, 1]);
+        // A tie: two of the three classes of 2 get one sample, at random.
+        for seed in 0..20 {
+            let drawn = approximate_mode(&[2, 2, 2, 1], 2, &mut rng_from_seed(Some(seed))).unwrap();
+            assert_eq!(drawn.iter().sum::<usize>(), 2);
+            assert_eq!(drawn[3], 0);
+            assert!(drawn.iter().all(|&d| d <= 1));
+        }
+    }
+
+    #[test]
+    fn a_train_test_split_is_disjoint_covering_and_stratified() {
+        let y: Array1<i32> = (0..1000).map(|i| if i % 10 < 7 { 4 } else { -1 }).collect();
+        let (train, test) =
+            train_test_indices(y.view(), Some(0.2), None, &mut rng_from_seed(Some(1))).unwrap();
+        assert_eq!((train.len(), test.len()), (800, 200));
+        let mut all: Vec<i64> = train.iter().chain(&test).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..1000).collect::<Vec<i64>>());
+        let test_fours = test.iter().filter(|&&i| y[i as usize] == 4).count();
+        assert_eq!(test_fours, 140);
+        // Shuffled, not in index order.
+        assert!(train.windows(2).any(|w| w[0] > w[1]));
+    }
+
+    #[test]
+    fn splits_repeat_with_the_same_seed() {
+        let y: Array1<i64> = (0..500).map(|i| i % 3).collect();
+        let split = |seed| {
+            train_test_indices(y.view(), Some(0.3), None, &mut rng_from_seed(Some(seed))).unwrap()
+        };
+        assert_eq!(split(5), split(5));
+        assert_ne!(split(5), split(6));
+        let folds = |seed| {
+            kfold_indices(y.view(), 4, &mut rng_from_seed(Some(seed)))
+                .unwrap()
+                .folds
+        };
+        assert_eq!(folds(5), folds(5));
+        assert_ne!(folds(5), folds(6));
+    }
+
+    #[test]
+    fn a_class_of_one_sample_is_refused() {
+        let y = array![1_i64, 1, 1, 2];
+        match train_test_indices(y.view(), Some(0.5), None, &mut rng_from_seed(Some(0))) {
+            Err(Error::Value(message)) => assert!(message.contains("[2]"), "{message}"),
+            other => panic!("expected a ValueError, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fold_allocation_deals_the_samples_in_turn() {
+        // Class sizes 7 then 5 over 3 folds: positions 0..7 go to folds 0,1,2,0,1,2,0
+        // and positions 7..12 to folds 1,2,0,1,2.
+        let allocation = fold_allocation(&[7, 5], 3).unwrap();
+        assert_eq!(allocation, vec![vec![3, 1], vec![2, 2], vec![2, 2]]);
+    }
+
+    #[test]
+    fn k_folds_are_disjoint_cover_everything_and_are_sorted() {
+        let y: Array1<i64> = (0..103).map(|i| [5, 9, 9, 2][i % 4]).collect();
+        let folds = kfold_indices(y.view(), 5, &mut rng_from_seed(Some(2))).unwrap();
+        let mut all: Vec<i64> = folds.folds.concat();
+        assert!(folds
+            .folds
+            .iter()
+            .all(|f| f.windows(2).all(|w| w[0] < w[1])));
+        all.sort_unstable();
+        assert_eq!(all, (0..103).collect::<Vec<i64>>());
+        assert_eq!(folds.smallest_class, 25);
+    }
+
+    #[test]
+    fn many_folds_store_their_numbers_in_wider_integers() {
+        let y: Array1<i64> = Array1::zeros(600);
+        let folds = kfold_indices(y.view(), 300, &mut rng_from_seed(Some(0))).unwrap();
+        assert_eq!(folds.folds.len(), 300);
+        assert!(folds.folds.iter().all(|f| f.len() == 2));
+    }
+
+    #[test]
+    fn impossible_fold_counts_are_refused() {
+        let y = array![0_i64, 0, 1, 1, 2];
+        let mut rng = rng_from_seed(Some(0));
+        for k in [0, 1, 6] {
+            assert!(matches!(
+                kfold_indices(y.view(), k, &mut rng),
+                Err(Error::Value(_))
+            ));
+        }
+        // 3 folds, but no class has 3 samples.
+        match kfold_indices(y.view(), 3, &mut rng) {
+            Err(Error::Value(message)) => assert!(message.contains("every class"), "{message}"),
+            other => panic!("expected a ValueError, got {other:?}"),
+        }
+        let empty: Array1<i64> = Array1::zeros(0);
+        assert!(kfold_indices(empty.view(), 2, &mut rng).is_err());
+        assert!(train_test_indices(empty.view(), Some(0.5), None, &mut rng).is_err());
+    }
+
+    #[test]
+    fn shuffle_moves_everything_and_keeps_every_item() {
+        let mut items: Vec<u32> = (0..1000).collect();
+        shuffle(&mut items, &mut rng_from_seed(Some(4)));
+        assert_ne!(items, (0..1000).collect::<Vec<u32>>());
+        items.sort_unstable();
+        assert_eq!(items, (0..1000).collect::<Vec<u32>>());
+        // Each position is equally likely: the first of 3 items lands in each slot
+        // about a third of the time.
+        let mut rng = rng_from_seed(Some(5));
+        let mut first_at = [0; 3];
+        for _ in 0..30_000 {
+            let mut three = [0, 1, 2];
+            shuffle(&mut three, &mut rng);
+            first_at[three.iter().position(|&x| x == 0).unwrap()] += 1;
+        }
+        assert!(
+            first_at.iter().all(|&n| (9_500..10_500).contains(&n)),
+            "{first_at:?}"
+        );
+    }
+}
