@@ -845,7 +845,9 @@ mod tests {
     #[test]
     fn bad_arguments_are_value_errors_naming_the_argument() {
         let data = two_groups();
-        let cases: Vec<(Array2<f64>, Options, Option<Array2<f64>>, &str)> = vec![
+        // (data, options, initial centroids, expected words of the message)
+        type Case = (Array2<f64>, Options, Option<Array2<f64>>, &'static str);
+        let cases: Vec<Case> = vec![
             (Array2::zeros((0, 1)), options(1), None, "data is empty"),
             (Array2::zeros((3, 0)), options(1), None, "no columns"),
             (data.clone(), options(0), None, "n_clusters"),
