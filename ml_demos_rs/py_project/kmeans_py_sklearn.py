@@ -14,7 +14,7 @@ def main(data: np.ndarray, init: np.ndarray, max_iter: int = 300, tol: float = 0
 
 
 if __name__ == "__main__":
-    from datasets import kmeans_problem
+    from ml_data import kmeans_problem
 
     problem = kmeans_problem(10_000, 2, 5, seed=0)
     centroids, labels, inertia, n_iter = main(problem.data, problem.init, problem.max_iter)

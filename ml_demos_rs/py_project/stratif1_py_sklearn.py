@@ -18,7 +18,7 @@ def main(y: np.ndarray, test_size: float = 0.2, seed: int = 0):
 
 
 if __name__ == "__main__":
-    from datasets import class_labels
+    from ml_data import class_labels
 
     y = class_labels(100_000, seed=0)
     train, test = main(y)

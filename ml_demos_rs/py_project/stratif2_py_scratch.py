@@ -54,7 +54,7 @@ def main(y: np.ndarray, k: int = 5, seed: int = 0):
 
 
 if __name__ == "__main__":
-    from datasets import class_labels
+    from ml_data import class_labels
 
     y = class_labels(100_000, seed=0)
     for i, fold in enumerate(main(y)):

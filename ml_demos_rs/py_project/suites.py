@@ -4,8 +4,8 @@ Three benchmarks, each with the plain-Python version as the baseline:
 
 - ``kmeans``: k-means on Gaussian blobs (`--n`, `--d`, `--k`). Every version starts
   from the same k-means++ centroids and runs the same number of iterations; the check
-  wants the same labels, and centroids and inertia within 1e-6 (linfa updates its
-  centroids a little differently, see src/kmeans_linfa.rs);
+  wants the same labels and iteration count, the same inertia (1e-6) and centroids
+  (1e-4: linfa updates its centroids a little differently, see src/kmeans_linfa.rs);
 - ``stratif1``: stratified train/test split of `--n` imbalanced labels, 20 % test;
 - ``stratif2``: stratified k-fold (`--folds`) of `--n` imbalanced labels.
 
@@ -21,7 +21,7 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from datasets import class_labels, kmeans_problem
+from ml_data import class_labels, kmeans_problem
 
 from workshop.bench import ResultMismatch, Suite
 
@@ -47,6 +47,10 @@ def kmeans_canonical(result, problem) -> dict[str, Any]:
     }
 
 
+CENTROID_RTOL = 1e-4  # relative to the largest centroid coordinate
+INERTIA_RTOL = 1e-6
+
+
 def kmeans_compare(expected: dict[str, Any], actual: dict[str, Any]) -> None:
     if actual["labels"].shape != expected["labels"].shape:
         raise ResultMismatch(
@@ -64,11 +68,16 @@ def kmeans_compare(expected: dict[str, Any], actual: dict[str, Any]) -> None:
             f"centroids have shape {actual['centroids'].shape}, "
             f"expected {expected['centroids'].shape}"
         )
+    # Lloyd's versions agree to ~1e-15; linfa's centroids trail the means a little
+    # after the same number of iterations (its update counts the old centroid as a
+    # point), hence 1e-4 here. The labels must be identical all the same.
     scale = max(1.0, float(np.abs(expected["centroids"]).max()))
     gap = float(np.abs(actual["centroids"] - expected["centroids"]).max())
-    if gap > 1e-6 * scale:
-        raise ResultMismatch(f"centroids differ by up to {gap:.3g} (allowed {1e-6 * scale:.3g})")
-    if not math.isclose(actual["inertia"], expected["inertia"], rel_tol=1e-6):
+    if gap > CENTROID_RTOL * scale:
+        raise ResultMismatch(
+            f"centroids differ by up to {gap:.3g} (allowed {CENTROID_RTOL * scale:.3g})"
+        )
+    if not math.isclose(actual["inertia"], expected["inertia"], rel_tol=INERTIA_RTOL):
         raise ResultMismatch(f"inertia {actual['inertia']!r} instead of {expected['inertia']!r}")
     both_known = None not in (actual["n_iter"], expected["n_iter"])
     if both_known and actual["n_iter"] != expected["n_iter"]:
