@@ -141,6 +141,7 @@ pub fn validate(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result
 /// is copied once). Errors name the argument at fault (empty data, `n_clusters` out of
 /// range, NaN or infinity in the data, `init` of the wrong shape, ...).
 pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMeansFit> {
+    // exercise: kmeans_rust_scratch hard: write Lloyd's algorithm: first centroids, then assignment and update steps until the labels settle
     validate(data, init, options)?;
     let data = data.as_standard_layout();
     let data = data.view();
@@ -163,6 +164,7 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMea
         let step = assignment_step(data, centroids.view(), mean.view(), &mut labels, true)?;
         let n_changed = step.n_changed;
         let new_centroids = update_centroids(data, centroids.view(), &labels, step)?;
+        // exercise: kmeans_rust_scratch intermediate: stop when no label changed, or when the centroids moved at most `tol`
         let shift = squared_shift(centroids.view(), new_centroids.view());
         centroids = new_centroids;
         if n_changed == 0 {
@@ -172,6 +174,9 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMea
         if shift <= tol {
             break;
         }
+        // stub:
+        // todo_exercise!("kmeans_rust_scratch", "stop when no label changed, or when the centroids moved at most `tol`");
+        // end exercise
     }
     if !labels_stable {
         // The last update moved the centroids: label the rows again so that the
@@ -185,6 +190,9 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMea
         inertia,
         n_iter,
     })
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "write Lloyd's algorithm: first centroids, then assignment and update steps until the labels settle")
+    // end exercise
 }
 
 /// A seeded generator, or one seeded by the operating system.
@@ -274,6 +282,7 @@ pub fn initial_centroids<R: Rng>(
     n_clusters: usize,
     rng: &mut R,
 ) -> Result<Array2<f64>> {
+    // exercise: kmeans_rust_scratch hard: pick the first centroids: k-means++, k distinct random rows, or the centroids given
     match init {
         Init::KMeansPlusPlus => kmeans_plus_plus(data, n_clusters, rng),
         Init::Random => {
@@ -282,6 +291,9 @@ pub fn initial_centroids<R: Rng>(
         }
         Init::Centroids(centroids) => Ok(centroids.to_owned()),
     }
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "pick the first centroids: k-means++, k distinct random rows, or the centroids given")
+    // end exercise
 }
 
 /// k-means++: the first centroid is a random row; each next one is a row drawn with a
@@ -291,6 +303,7 @@ pub fn kmeans_plus_plus<R: Rng>(
     n_clusters: usize,
     rng: &mut R,
 ) -> Result<Array2<f64>> {
+    // exercise: kmeans_rust_scratch hard: k-means++: a random first row, then each next centroid drawn with probability proportional to the squared distance to the nearest centroid so far
     let (n_samples, n_features) = data.dim();
     let rows = contiguous(data)?;
     let mut centroids = Array2::zeros((n_clusters, n_features));
@@ -315,15 +328,23 @@ pub fn kmeans_plus_plus<R: Rng>(
                 .with_min_len(BLOCK_ROWS)
                 .for_each(update);
         }
+        // exercise: kmeans_rust_scratch intermediate: draw the next centroid: row i with a probability proportional to nearest[i] (rand's WeightedIndex)
         let chosen = match WeightedIndex::new(&nearest) {
             Ok(weights) => weights.sample(rng),
             // Every row sits on a centroid already (fewer distinct rows than
             // clusters): any row will do.
             Err(_) => rng.random_range(0..n_samples),
         };
+        // stub:
+        // let chosen: usize = todo_exercise!("kmeans_rust_scratch", "draw the next centroid: row i with a probability proportional to nearest[i] (rand's WeightedIndex)");
+        // end exercise
+
         centroids.row_mut(c).assign(&data.row(chosen));
     }
     Ok(centroids)
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "k-means++: a random first row, then each next centroid drawn with probability proportional to the squared distance to the nearest centroid so far")
+    // end exercise
 }
 
 /// Squared Euclidean distance between two points.
@@ -403,6 +424,7 @@ impl Scorer {
         nearest: &mut [usize],
         scores: &mut Array2<f64>,
     ) -> Result<()> {
+        // exercise: kmeans_rust_scratch hard: find the nearest centroid of every row of the chunk (a matrix product for many features, squared distances for a few)
         let centroids = contiguous(self.centroids.view())?;
         match &self.product {
             Some((shifted, offsets)) => {
@@ -421,15 +443,24 @@ impl Scorer {
                     *best = argmin(row.iter().zip(offsets).map(|(p, o)| p + o));
                 }
             }
-            None => nearest_by_distance(chunk, centroids, n_features, nearest),
+            None => nearest_by_distance(chunk, centroids, n_features, nearest)?,
         }
         Ok(())
+        // stub:
+        // todo_exercise!("kmeans_rust_scratch", "find the nearest centroid of every row of the chunk (a matrix product for many features, squared distances for a few)")
+        // end exercise
     }
 }
 
 /// The nearest centroid of each row, comparing squared distances.
 #[inline(always)]
-fn nearest_by_distance(chunk: &[f64], centroids: &[f64], n_features: usize, nearest: &mut [usize]) {
+fn nearest_by_distance(
+    chunk: &[f64],
+    centroids: &[f64],
+    n_features: usize,
+    nearest: &mut [usize],
+) -> Result<()> {
+    // exercise: kmeans_rust_scratch intermediate: for each row, the index of the centroid at the smallest squared distance (argmin of squared_distance)
     for (best, row) in nearest.iter_mut().zip(chunk.chunks_exact(n_features)) {
         *best = argmin(
             centroids
@@ -437,6 +468,10 @@ fn nearest_by_distance(chunk: &[f64], centroids: &[f64], n_features: usize, near
                 .map(|centroid| squared_distance(row, centroid)),
         );
     }
+    Ok(())
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "for each row, the index of the centroid at the smallest squared distance (argmin of squared_distance)")
+    // end exercise
 }
 
 /// Give every row the label of its nearest centroid (updating `labels` in place) and,
@@ -455,6 +490,7 @@ pub fn assignment_step(
     labels: &mut [i64],
     accumulate: bool,
 ) -> Result<Step> {
+    // exercise: kmeans_rust_scratch hard: label every row with its nearest centroid and sum the rows of each cluster, block by block (in parallel with rayon when the work is large)
     let n_features = data.ncols();
     let n_clusters = centroids.nrows();
     let rows = contiguous(data)?;
@@ -477,6 +513,9 @@ pub fn assignment_step(
     Ok(partials
         .into_iter()
         .fold(Step::zeros(n_clusters, n_features), Step::add))
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "label every row with its nearest centroid and sum the rows of each cluster, block by block (in parallel with rayon when the work is large)")
+    // end exercise
 }
 
 /// The assignment step for one block of rows.
@@ -486,6 +525,7 @@ fn assign_block(
     scorer: &Scorer,
     accumulate: bool,
 ) -> Result<Step> {
+    // exercise: kmeans_rust_scratch hard: call assign_rows with the number of features (a literal 1 to 4 lets the compiler unroll the loops)
     // Called with a literal width, the (inlined) loops below know how many features
     // a row has and the compiler unrolls them: much faster for the usual 2-D data.
     match scorer.centroids.ncols() {
@@ -495,6 +535,9 @@ fn assign_block(
         4 => assign_rows(rows, labels, scorer, accumulate, 4),
         n_features => assign_rows(rows, labels, scorer, accumulate, n_features),
     }
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "call assign_rows with the number of features (a literal 1 to 4 lets the compiler unroll the loops)")
+    // end exercise
 }
 
 /// [`assign_block`] for rows of `n_features` values.
@@ -506,6 +549,7 @@ fn assign_rows(
     accumulate: bool,
     n_features: usize,
 ) -> Result<Step> {
+    // exercise: kmeans_rust_scratch hard: for each chunk of rows: find the nearest centroids, count the labels that change, and add each row to its cluster's sum
     let n_clusters = scorer.centroids.nrows();
     let mut step = Step::zeros(n_clusters, n_features);
     let mut sums = vec![0.0; n_clusters * n_features];
@@ -527,17 +571,24 @@ fn assign_rows(
                 step.n_changed += 1;
             }
             if accumulate {
+                // exercise: kmeans_rust_scratch easy: add the row to the sum of its cluster (in `sums`, row after row) and count it in `step.counts`
                 let start = cluster * n_features;
                 for (sum, x) in sums[start..start + n_features].iter_mut().zip(row) {
                     *sum += x;
                 }
                 step.counts[cluster] += 1;
+                // stub:
+                // todo_exercise!("kmeans_rust_scratch", "add the row to the sum of its cluster (in `sums`, row after row) and count it in `step.counts`");
+                // end exercise
             }
         }
     }
     step.sums = Array2::from_shape_vec((n_clusters, n_features), sums)
         .map_err(|err| Error::value(format!("sums: {err}")))?;
     Ok(step)
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "for each chunk of rows: find the nearest centroids, count the labels that change, and add each row to its cluster's sum")
+    // end exercise
 }
 
 /// Index of the smallest value (the first one on ties, like NumPy's argmin).
@@ -561,12 +612,17 @@ pub fn update_centroids(
     labels: &[i64],
     mut step: Step,
 ) -> Result<Array2<f64>> {
+    // exercise: kmeans_rust_scratch hard: the new centroids: relocate the empty clusters, then divide each cluster's sum by its count
     relocate_empty_clusters(data, old_centroids, labels, &mut step)?;
     let mut centroids = step.sums;
     for (mut centroid, &count) in centroids.rows_mut().into_iter().zip(&step.counts) {
+        // exercise: kmeans_rust_scratch easy: turn the sum of the cluster into its mean
         if count > 0 {
             centroid /= count as f64;
         }
+        // stub:
+        // todo_exercise!("kmeans_rust_scratch", "turn the sum of the cluster into its mean");
+        // end exercise
     }
     // A cluster can still be empty when there are fewer distinct rows than clusters;
     // like scikit-learn, put it on the biggest cluster rather than at the origin.
@@ -580,6 +636,9 @@ pub fn update_centroids(
         }
     }
     Ok(centroids)
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "the new centroids: relocate the empty clusters, then divide each cluster's sum by its count")
+    // end exercise
 }
 
 /// Give each empty cluster one of the rows farthest from their centroid (the farthest
@@ -590,6 +649,7 @@ pub fn relocate_empty_clusters(
     labels: &[i64],
     step: &mut Step,
 ) -> Result<()> {
+    // exercise: kmeans_rust_scratch hard: give each empty cluster one of the rows farthest from their own centroid (the farthest to the lowest cluster number)
     let empty: Vec<usize> = (0..step.counts.len())
         .filter(|&j| step.counts[j] == 0)
         .collect();
@@ -608,16 +668,23 @@ pub fn relocate_empty_clusters(
         farthest.truncate(empty.len());
     }
     farthest.sort_unstable_by(by_distance);
+    // exercise: kmeans_rust_scratch intermediate: move each chosen row: out of its old cluster's sum and count, into the empty cluster
     for (&cluster, &row) in empty.iter().zip(&farthest) {
         let old_cluster = cluster_index(labels[row], step.counts.len())?;
         let point = data.row(row);
         let mut old_sum = step.sums.row_mut(old_cluster);
         old_sum -= &point;
-        step.counts[old_cluster] -= 1;
+        step.counts[old_cluster] = step.counts[old_cluster].saturating_sub(1);
         step.sums.row_mut(cluster).assign(&point);
         step.counts[cluster] = 1;
     }
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "move each chosen row: out of its old cluster's sum and count, into the empty cluster");
+    // end exercise
     Ok(())
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "give each empty cluster one of the rows farthest from their own centroid (the farthest to the lowest cluster number)")
+    // end exercise
 }
 
 /// Squared distance from every row to the centroid of its label.
@@ -663,6 +730,7 @@ fn squared_shift(old: ArrayView2<f64>, new: ArrayView2<f64>) -> f64 {
 
 /// Sum of the squared distances from each row to the centroid of its label.
 pub fn inertia(data: ArrayView2<f64>, centroids: ArrayView2<f64>, labels: &[i64]) -> Result<f64> {
+    // exercise: kmeans_rust_scratch hard: sum, over the rows, the squared distance to the centroid of their label
     let n_features = data.ncols();
     if labels.len() != data.nrows() {
         return Err(Error::value(format!(
@@ -684,6 +752,9 @@ pub fn inertia(data: ArrayView2<f64>, centroids: ArrayView2<f64>, labels: &[i64]
             .sum::<Result<f64>>()
     })?;
     Ok(blocks.iter().sum())
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "sum, over the rows, the squared distance to the centroid of their label")
+    // end exercise
 }
 
 #[cfg(test)]
@@ -730,7 +801,7 @@ mod tests {
         let mut direct = vec![0; 500];
         let rows = data.as_slice().unwrap();
         let centroids = fit_product.centroids.as_slice().unwrap();
-        nearest_by_distance(rows, centroids, 6, &mut direct);
+        nearest_by_distance(rows, centroids, 6, &mut direct).unwrap();
         let direct: Vec<i64> = direct.iter().map(|&j| j as i64).collect();
         assert_eq!(fit_product.labels.to_vec(), direct);
         // Each group of rows ends in one cluster.
@@ -837,7 +908,7 @@ mod tests {
         // The labels belong to the centroids returned.
         let rows = data.as_slice().unwrap();
         let mut nearest = vec![0; 2_000];
-        nearest_by_distance(rows, early.centroids.as_slice().unwrap(), 2, &mut nearest);
+        nearest_by_distance(rows, early.centroids.as_slice().unwrap(), 2, &mut nearest).unwrap();
         let nearest: Vec<i64> = nearest.iter().map(|&j| j as i64).collect();
         assert_eq!(early.labels.to_vec(), nearest);
     }

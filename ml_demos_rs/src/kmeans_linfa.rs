@@ -58,8 +58,18 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<Linf
     let labels: Array1<usize> = model.predict(&data);
     let labels: Vec<i64> = labels.iter().map(|&label| label as i64).collect();
     let centroids = model.centroids().clone();
-    let data = data.as_standard_layout();
-    let inertia = kmeans::inertia(data.view(), centroids.view(), &labels)?;
+    let inertia = data
+        .rows()
+        .into_iter()
+        .zip(&labels)
+        .map(|(row, &label)| {
+            let centroid = centroids.row(label as usize);
+            row.iter()
+                .zip(centroid)
+                .map(|(x, c)| (x - c) * (x - c))
+                .sum::<f64>()
+        })
+        .sum();
     Ok(LinfaFit {
         centroids,
         labels: Array1::from(labels),

@@ -169,6 +169,7 @@ pub fn split_sizes(
     test_size: Option<f64>,
     train_size: Option<f64>,
 ) -> Result<(usize, usize)> {
+    // exercise: stratif1_rust_scratch hard: check the sizes and turn the fractions into numbers of samples (scikit-learn's rules)
     let in_unit_interval = |size: f64| size > 0.0 && size < 1.0;
     if let Some(size) = test_size.filter(|&s| !in_unit_interval(s)) {
         return Err(Error::value(format!(
@@ -180,6 +181,7 @@ pub fn split_sizes(
             "train_size must be a fraction strictly between 0 and 1 (or None), got {size}"
         )));
     }
+    // exercise: stratif1_rust_scratch easy: the test set is ceil(test_size * n), the train set floor(train_size * n), a size not given is the rest
     let n = n_samples as f64;
     let (n_train, n_test) = match (train_size, test_size) {
         (None, None) => return Err(Error::value("test_size and train_size cannot both be None")),
@@ -201,6 +203,10 @@ pub fn split_sizes(
             ((train * n).floor() as usize, (test * n).ceil() as usize)
         }
     };
+    // stub:
+    // let (n_train, n_test): (usize, usize) = todo_exercise!("stratif1_rust_scratch", "the test set is ceil(test_size * n), the train set floor(train_size * n), a size not given is the rest");
+    // end exercise
+
     if n_train + n_test > n_samples {
         return Err(Error::value(format!(
             "train ({n_train}) and test ({n_test}) sets need more than the {n_samples} samples"
@@ -213,6 +219,9 @@ pub fn split_sizes(
         )));
     }
     Ok((n_train, n_test))
+    // stub:
+    // todo_exercise!("stratif1_rust_scratch", "check the sizes and turn the fractions into numbers of samples (scikit-learn's rules)")
+    // end exercise
 }
 
 /// Shuffle `items` in place (Fisher-Yates): every order is equally likely.
@@ -244,6 +253,7 @@ pub fn approximate_mode<R: Rng>(
     n_draws: usize,
     rng: &mut R,
 ) -> Result<Vec<usize>> {
+    // exercise: stratif1_rust_scratch hard: each class gets its share of n_draws rounded down, then one more for the classes with the largest remainders (ties at random) until the total is n_draws
     let total: usize = counts.iter().sum();
     if total == 0 {
         return Ok(vec![0; counts.len()]);
@@ -256,6 +266,7 @@ pub fn approximate_mode<R: Rng>(
     let mut drawn: Vec<usize> = continuous.iter().map(|c| c.floor() as usize).collect();
     let mut missing = n_draws.saturating_sub(drawn.iter().sum());
     let remainders: Vec<f64> = continuous.iter().map(|c| c - c.floor()).collect();
+    // exercise: stratif1_rust_scratch intermediate: give the missing samples to the classes with the largest remainders, drawing at random among tied classes
     let mut levels = remainders.clone();
     levels.sort_unstable_by(|a, b| b.total_cmp(a));
     levels.dedup();
@@ -272,7 +283,13 @@ pub fn approximate_mode<R: Rng>(
         }
         missing -= take;
     }
+    // stub:
+    // todo_exercise!("stratif1_rust_scratch", "give the missing samples to the classes with the largest remainders, drawing at random among tied classes");
+    // end exercise
     Ok(drawn)
+    // stub:
+    // todo_exercise!("stratif1_rust_scratch", "each class gets its share of n_draws rounded down, then one more for the classes with the largest remainders (ties at random) until the total is n_draws")
+    // end exercise
 }
 
 /// Stratified train/test split of the samples labelled `y`: `(train, test)` row
@@ -286,6 +303,7 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
     train_size: Option<f64>,
     rng: &mut R,
 ) -> Result<(Vec<i64>, Vec<i64>)> {
+    // exercise: stratif1_rust_scratch hard: stratified train/test split: sizes, classes and their counts (approximate_mode), then a random choice of each class's train and test samples, shuffled
     if y.is_empty() {
         return Err(Error::value("y is empty: there is nothing to split"));
     }
@@ -313,10 +331,11 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
         .counts
         .iter()
         .zip(&train_counts)
-        .map(|(count, train)| count - train)
+        .map(|(count, train)| count.saturating_sub(*train))
         .collect();
     let test_counts = approximate_mode(&left, n_test, rng)?;
 
+    // exercise: stratif1_rust_scratch intermediate: pick each class's train and test samples at random: shuffle the indices once, then walk them
     // Visit the samples in a random order and give each one to the train set while
     // its class still needs train samples, then to the test set while its class needs
     // test samples. Each class's train and test samples are then a random choice of
@@ -328,6 +347,7 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
     let mut train_left = train_counts;
     let mut test_left = test_counts;
     let mut test = Vec::with_capacity(n_test);
+    // exercise: stratif1_rust_scratch easy: keep a shuffled index in train while its class needs train samples, else move it to test while its class needs test samples
     train.retain(|&index| {
         let class = classes.code(y[index as usize].into());
         if train_left[class] > 0 {
@@ -340,7 +360,16 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
         }
         false
     });
+    // stub:
+    // todo_exercise!("stratif1_rust_scratch", "keep a shuffled index in train while its class needs train samples, else move it to test while its class needs test samples");
+    // end exercise
+    // stub:
+    // let (train, test): (Vec<i64>, Vec<i64>) = todo_exercise!("stratif1_rust_scratch", "pick each class's train and test samples at random: shuffle the indices once, then walk them");
+    // end exercise
     Ok((train, test))
+    // stub:
+    // todo_exercise!("stratif1_rust_scratch", "stratified train/test split: sizes, classes and their counts (approximate_mode), then a random choice of each class's train and test samples, shuffled")
+    // end exercise
 }
 
 /// How many samples of each class go to each fold: `allocation[fold][class]`, for
@@ -350,6 +379,7 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
 /// `count / k` samples of a class, and the `count % k` extra ones go to the folds that
 /// come next in the deal (which continues from one class to the next).
 pub fn fold_allocation(counts: &[usize], n_folds: usize) -> Result<Vec<Vec<usize>>> {
+    // exercise: stratif2_rust_scratch hard: how many samples of each class each fold gets: deal the samples, sorted by class, to the folds in turn
     if n_folds == 0 {
         return Err(Error::value("k must be at least 2, got 0"));
     }
@@ -357,16 +387,23 @@ pub fn fold_allocation(counts: &[usize], n_folds: usize) -> Result<Vec<Vec<usize
     let mut dealt = 0; // samples dealt before this class
     for (class, &count) in counts.iter().enumerate() {
         for (fold, fold_counts) in allocation.iter_mut().enumerate() {
+            // exercise: stratif2_rust_scratch intermediate: fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next
             fold_counts[class] = count / n_folds;
             // The extra samples go to folds dealt, dealt + 1, ... (mod k).
             let turn = (fold + n_folds - dealt % n_folds) % n_folds;
             if turn < count % n_folds {
                 fold_counts[class] += 1;
             }
+            // stub:
+            // todo_exercise!("stratif2_rust_scratch", "fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next");
+            // end exercise
         }
         dealt += count;
     }
     Ok(allocation)
+    // stub:
+    // todo_exercise!("stratif2_rust_scratch", "how many samples of each class each fold gets: deal the samples, sorted by class, to the folds in turn")
+    // end exercise
 }
 
 /// What a stratified k-fold found: the test indices of each fold (increasing), and
@@ -389,6 +426,7 @@ pub fn kfold_indices<T: Copy + Into<i64>, R: Rng>(
     n_folds: usize,
     rng: &mut R,
 ) -> Result<Folds> {
+    // exercise: stratif2_rust_scratch hard: stratified k-fold: check k, find the classes (in order of first appearance), allocate, deal the samples to the folds
     if y.is_empty() {
         return Err(Error::value("y is empty: there is nothing to split"));
     }
@@ -423,6 +461,9 @@ pub fn kfold_indices<T: Copy + Into<i64>, R: Rng>(
         folds,
         smallest_class: classes.counts.iter().min().copied().unwrap_or(0),
     })
+    // stub:
+    // todo_exercise!("stratif2_rust_scratch", "stratified k-fold: check k, find the classes (in order of first appearance), allocate, deal the samples to the folds")
+    // end exercise
 }
 
 /// The test indices of each fold: for each class, the fold numbers repeated as the
@@ -439,7 +480,9 @@ where
     T: Copy + Into<i64>,
     R: RngCore,
 {
+    // exercise: stratif2_rust_scratch hard: for each class, shuffle its fold tickets (as many of each fold as the allocation says), then give each sample, in index order, the next ticket of its class
     let mut fold_of_class_member: Vec<Vec<F>> = Vec::with_capacity(classes.counts.len());
+    // exercise: stratif2_rust_scratch intermediate: build each class's list of fold tickets and shuffle it
     for (class, &count) in classes.counts.iter().enumerate() {
         let mut folds = Vec::with_capacity(count);
         for (fold, fold_counts) in allocation.iter().enumerate() {
@@ -450,17 +493,28 @@ where
         shuffle(&mut folds, rng);
         fold_of_class_member.push(folds);
     }
+    // stub:
+    // todo_exercise!("stratif2_rust_scratch", "build each class's list of fold tickets and shuffle it");
+    // end exercise
+
     let mut next_member = vec![0; classes.counts.len()];
     let mut folds: Vec<Vec<i64>> = allocation
         .iter()
         .map(|fold_counts| Vec::with_capacity(fold_counts.iter().sum()))
         .collect();
+    // exercise: stratif2_rust_scratch easy: walk the samples in index order; each takes the next ticket of its class and goes to that fold
     classes.for_each_code(y, |index, class| {
         let fold: u64 = fold_of_class_member[class][next_member[class]].into();
         next_member[class] += 1;
         folds[fold as usize].push(index as i64);
     });
+    // stub:
+    // todo_exercise!("stratif2_rust_scratch", "walk the samples in index order; each takes the next ticket of its class and goes to that fold");
+    // end exercise
     Ok(folds)
+    // stub:
+    // todo_exercise!("stratif2_rust_scratch", "for each class, shuffle its fold tickets (as many of each fold as the allocation says), then give each sample, in index order, the next ticket of its class")
+    // end exercise
 }
 
 #[cfg(test)]
