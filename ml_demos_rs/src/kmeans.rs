@@ -164,19 +164,16 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMea
         let step = assignment_step(data, centroids.view(), mean.view(), &mut labels, true)?;
         let n_changed = step.n_changed;
         let new_centroids = update_centroids(data, centroids.view(), &labels, step)?;
-        // exercise: kmeans_rust_scratch intermediate: stop when no label changed, or when the centroids moved at most `tol`
         let shift = squared_shift(centroids.view(), new_centroids.view());
         centroids = new_centroids;
-        if n_changed == 0 {
-            labels_stable = true;
-            break;
+        match stopping_rule(n_changed, shift, tol)? {
+            Stop::LabelsStable => {
+                labels_stable = true;
+                break;
+            }
+            Stop::SmallShift => break,
+            Stop::Continue => {}
         }
-        if shift <= tol {
-            break;
-        }
-        // stub:
-        // todo_exercise!("kmeans_rust_scratch", "stop when no label changed, or when the centroids moved at most `tol`");
-        // end exercise
     }
     if !labels_stable {
         // The last update moved the centroids: label the rows again so that the
@@ -192,6 +189,34 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMea
     })
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "write Lloyd's algorithm: first centroids, then assignment and update steps until the labels settle")
+    // end exercise
+}
+
+/// Why Lloyd's loop stops after an iteration, or that it goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// No label changed: the clustering is final.
+    LabelsStable,
+    /// The centroids moved by at most the tolerance (the labels may still change).
+    SmallShift,
+    /// Another iteration is needed.
+    Continue,
+}
+
+/// The stopping rule after an iteration where `n_changed` labels changed and the
+/// centroids moved by `shift` (the sum of their squared moves), for the tolerance
+/// `tol` in the units of the data.
+pub fn stopping_rule(n_changed: usize, shift: f64, tol: f64) -> Result<Stop> {
+    // exercise: kmeans_rust_scratch intermediate: stop when no label changed, or when the centroids moved at most `tol`
+    if n_changed == 0 {
+        return Ok(Stop::LabelsStable);
+    }
+    if shift <= tol {
+        return Ok(Stop::SmallShift);
+    }
+    Ok(Stop::Continue)
+    // stub:
+    // todo_exercise!("kmeans_rust_scratch", "stop when no label changed, or when the centroids moved at most `tol`")
     // end exercise
 }
 

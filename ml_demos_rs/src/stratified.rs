@@ -387,22 +387,29 @@ pub fn fold_allocation(counts: &[usize], n_folds: usize) -> Result<Vec<Vec<usize
     let mut dealt = 0; // samples dealt before this class
     for (class, &count) in counts.iter().enumerate() {
         for (fold, fold_counts) in allocation.iter_mut().enumerate() {
-            // exercise: stratif2_rust_scratch intermediate: fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next
-            fold_counts[class] = count / n_folds;
-            // The extra samples go to folds dealt, dealt + 1, ... (mod k).
-            let turn = (fold + n_folds - dealt % n_folds) % n_folds;
-            if turn < count % n_folds {
-                fold_counts[class] += 1;
-            }
-            // stub:
-            // todo_exercise!("stratif2_rust_scratch", "fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next");
-            // end exercise
+            fold_counts[class] = fold_share(count, n_folds, fold, dealt)?;
         }
         dealt += count;
     }
     Ok(allocation)
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "how many samples of each class each fold gets: deal the samples, sorted by class, to the folds in turn")
+    // end exercise
+}
+
+/// How many of the `count` samples of a class fold `fold` gets, when `dealt` samples
+/// were dealt before the class (the deal goes round the `n_folds` folds in turn).
+pub fn fold_share(count: usize, n_folds: usize, fold: usize, dealt: usize) -> Result<usize> {
+    // exercise: stratif2_rust_scratch intermediate: fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next
+    let mut share = count / n_folds;
+    // The extra samples go to folds dealt, dealt + 1, ... (mod k).
+    let turn = (fold + n_folds - dealt % n_folds) % n_folds;
+    if turn < count % n_folds {
+        share += 1;
+    }
+    Ok(share)
+    // stub:
+    // todo_exercise!("stratif2_rust_scratch", "fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next")
     // end exercise
 }
 
