@@ -7,9 +7,9 @@
 //!
 //! 1. every polygon is read once into columns (`PolygonColumns`): centre x,
 //!    centre y and the area, computed in Rust with the shoelace formula;
-//! 2. the points are sorted into a grid of square cells at least `max_dist`
-//!    wide (`PointGrid`), so a polygon only looks at the points of the 3 × 3
-//!    cells around its centre instead of at every point;
+//! 2. the points are copied into bands (`PointBands`), so that the points that can
+//!    be close to a polygon's centre are one short run of consecutive entries,
+//!    instead of all the points;
 //! 3. the polygons are visited in input order, so each point sees its close
 //!    polygons in input order, as in v0, and keeps the smallest with the same
 //!    tie rule (`AREA_RTOL`);
@@ -18,10 +18,8 @@
 //!
 //! The only Python objects made are the output list and its pairs.
 
-use std::ops::Range;
-
 use ndarray::ArrayView1;
-use numpy::PyArray1;
+use numpy::{PyArray1, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -59,14 +57,27 @@ pub fn shoelace_area(vertices: &[[f64; 2]]) -> PyResult<f64> {
     let Some(&last) = vertices.last() else {
         return Ok(0.0);
     };
+    // Two partial sums of each product, for the even and the odd vertices: an
+    // addition must wait for the previous one into the same sum, so with two
+    // sums the processor works on two additions at once.
+    let (mut even, mut odd) = ([0.0; 2], [0.0; 2]); // [sum of x * y_prev, sum of y * x_prev]
     let [mut x_prev, mut y_prev] = last;
-    let (mut x_times_y_prev, mut y_times_x_prev) = (0.0, 0.0);
-    for &[x, y] in vertices {
-        x_times_y_prev += x * y_prev;
-        y_times_x_prev += y * x_prev;
-        [x_prev, y_prev] = [x, y];
+    let mut pairs = vertices.chunks_exact(2);
+    for pair in &mut pairs {
+        let &[[x0, y0], [x1, y1]] = pair else {
+            continue; // never: the chunks have two vertices
+        };
+        even[0] += x0 * y_prev;
+        even[1] += y0 * x_prev;
+        odd[0] += x1 * y0;
+        odd[1] += y1 * x0;
+        [x_prev, y_prev] = [x1, y1];
     }
-    Ok(0.5 * (x_times_y_prev - y_times_x_prev).abs())
+    if let Some(&[x, y]) = pairs.remainder().first() {
+        even[0] += x * y_prev;
+        even[1] += y * x_prev;
+    }
+    Ok(0.5 * ((even[0] + odd[0]) - (even[1] + odd[1])).abs())
     // stub:
     // todo_exercise!("poly_match_v5", "compute the area with the shoelace formula")
     // end exercise
@@ -167,41 +178,78 @@ pub fn read_polygons(polygons: &Bound<'_, PyList>) -> PyResult<PolygonColumns> {
     // end exercise
 }
 
-/// The points, sorted into a grid of square cells (row by row) so that the
-/// points near a given position are found without looking at all of them.
+/// The `[x, y]` of every point (float64 arrays of two finite numbers).
+pub fn read_points(points: &Bound<'_, PyList>) -> PyResult<Vec<[f64; 2]>> {
+    // exercise: poly_match_v5 hard: read the x and y of every point, with a clear error for anything else
+    let mut xy = Vec::with_capacity(points.len());
+    for (index, point) in points.iter().enumerate() {
+        // The usual case in one quick look: a float64 array of two finite numbers.
+        let quick = point.cast::<PyArray1<f64>>().ok().and_then(|array| {
+            match (array.len(), array.get_owned(0), array.get_owned(1)) {
+                (2, Some(x), Some(y)) if x.is_finite() && y.is_finite() => Some([x, y]),
+                _ => None,
+            }
+        });
+        match quick {
+            Some(point_xy) => xy.push(point_xy),
+            // Anything else: the shared check says what is wrong with it.
+            None => xy.push(checks::point_xy(&point, Item::new("points", index))?),
+        }
+    }
+    Ok(xy)
+    // stub:
+    // todo_exercise!("poly_match_v5", "read the points")
+    // end exercise
+}
+
+/// One point copied into a band: its coordinates and where it is in the input list.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandEntry {
+    x: f64,
+    y: f64,
+    point: usize,
+}
+
+/// Columns per row height: the columns are `max_dist / 2` wide, so that the run of
+/// a centre spans 2.5 × `max_dist` instead of 3 ×: fewer points to test.
+const COLUMNS_PER_ROW: usize = 2;
+
+/// The points, copied into bands so that the points near any position are one
+/// run of consecutive entries.
+///
+/// The plane is cut into rows at least `max_dist` high and columns half as wide.
+/// Band `r` holds the points of rows `r - 1`, `r` and `r + 1`, sorted by column
+/// (so each point is in three bands). A point closer than `max_dist` to a centre in
+/// row `r` and column `c` lies in band `r`, in columns `c - 2 ..= c + 2`: a single
+/// run of entries. Empty rows and columns around the points (a border as wide as two
+/// rows) keep the run of every centre that can be close to a point inside the bands.
 #[derive(Debug)]
-pub struct PointGrid {
+pub struct PointBands {
+    /// Where row 0 and column 0 start.
     origin: [f64; 2],
-    /// One over the side of a cell: multiplying by it is faster than dividing by the side.
-    cells_per_unit: f64,
+    /// One over the height of a row: multiplying by it is faster than dividing.
+    rows_per_unit: f64,
     columns: usize,
     rows: usize,
-    /// The points of cell `c` are the slots `cell_start[c]..cell_start[c + 1]`.
-    cell_start: Vec<usize>,
-    /// Point coordinates in slot order (grouped by cell).
-    x: Vec<f64>,
-    y: Vec<f64>,
-    /// `point_index[slot]`: where that point is in the input list.
-    point_index: Vec<usize>,
+    /// Coordinates too far apart (or too close) for float arithmetic: every
+    /// polygon looks at every point.
+    one_cell: bool,
+    /// Band `r`, column `c` is `entries[start[r * columns + c]..start[r * columns + c + 1]]`.
+    start: Vec<usize>,
+    entries: Vec<BandEntry>,
 }
 
-/// A block of cells of a grid: rows `first_row..=last_row`, columns `first_column..=last_column`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CellBlock {
-    pub first_row: usize,
-    pub last_row: usize,
-    pub first_column: usize,
-    pub last_column: usize,
-}
+/// At most this many cells per point, not counting the border: a small `max_dist`
+/// over a wide area would otherwise ask for enormous, almost empty bands.
+const MAX_CELLS_PER_POINT: usize = 8;
 
-/// At most this many cells per point: a small `max_dist` over a wide area would
-/// otherwise ask for an enormous, almost empty grid.
-const MAX_CELLS_PER_POINT: usize = 4;
+/// Empty rows on each side of the points (the border is as wide: `2 * COLUMNS_PER_ROW` columns).
+const BORDER_ROWS: usize = 2;
 
-impl PointGrid {
-    /// Sorts `points` into cells at least `max_dist` wide.
-    pub fn new(points: &[[f64; 2]], max_dist: f64) -> PyResult<PointGrid> {
-        // exercise: poly_match_v5 hard: build the grid: choose the cells, then sort the points by cell (a counting sort keeps the input order inside each cell)
+impl PointBands {
+    /// Copies `points` into bands of rows at least `max_dist` high.
+    pub fn new(points: &[[f64; 2]], max_dist: f64) -> PyResult<PointBands> {
+        // exercise: poly_match_v5 hard: build the bands: choose the rows and columns, then sort the points into the three bands around their row (a counting sort)
         let mut min = [f64::INFINITY; 2];
         let mut max = [f64::NEG_INFINITY; 2];
         for point in points {
@@ -212,123 +260,122 @@ impl PointGrid {
         }
         let (width, height) = (max[0] - min[0], max[1] - min[1]);
         let max_cells = (MAX_CELLS_PER_POINT * points.len() + 16) as f64;
-        // Slightly wider than max_dist, so that rounding in the cell arithmetic
-        // can never push a point within max_dist of a centre out of the 3 × 3 block.
-        let mut cell_size = max_dist * (1.0 + 1e-6);
-        let (columns, rows) = if width.is_finite() && height.is_finite() {
+        // Slightly higher than max_dist, so that rounding in the cell arithmetic can
+        // never push a point within max_dist of a centre out of the centre's run.
+        let mut row_height = max_dist * (1.0 + 1e-6);
+        let mut inner = None; // rows and columns holding points
+        if width.is_finite() && height.is_finite() {
             loop {
-                let columns = (width / cell_size).floor() + 1.0;
-                let rows = (height / cell_size).floor() + 1.0;
+                let columns = (width / row_height * COLUMNS_PER_ROW as f64).floor() + 1.0;
+                let rows = (height / row_height).floor() + 1.0;
                 if columns * rows <= max_cells {
-                    break (columns as usize, rows as usize);
+                    inner = Some((columns as usize, rows as usize));
+                    break;
                 }
-                cell_size *= 2.0;
+                row_height *= 2.0;
             }
-        } else {
-            (1, 1)
+        }
+        let rows_per_unit = 1.0 / row_height;
+        let border = BORDER_ROWS as f64 * row_height;
+        let origin = [min[0] - border, min[1] - border];
+        let (inner_columns, inner_rows, one_cell) = match inner {
+            Some((columns, rows))
+                if rows_per_unit.is_normal() && origin.iter().all(|o| o.is_finite()) =>
+            {
+                (columns, rows, false)
+            }
+            _ => (1, 1, true),
         };
-        let cells_per_unit = 1.0 / cell_size;
-        // Coordinates too far apart (or too close) for float arithmetic: one cell
-        // holds every point, and every polygon looks at all of them.
-        let (columns, rows) = if cells_per_unit.is_normal() {
-            (columns, rows)
-        } else {
-            (1, 1)
-        };
-        let mut grid = PointGrid {
-            origin: min,
-            cells_per_unit,
+        let columns = inner_columns + 2 * BORDER_ROWS * COLUMNS_PER_ROW;
+        let rows = inner_rows + 2 * BORDER_ROWS;
+        let mut bands = PointBands {
+            origin,
+            rows_per_unit,
             columns,
             rows,
-            cell_start: vec![0; columns * rows + 1],
-            x: vec![0.0; points.len()],
-            y: vec![0.0; points.len()],
-            point_index: vec![0; points.len()],
+            one_cell,
+            start: vec![0; columns * rows + 1],
+            entries: Vec::new(),
         };
 
-        // Counting sort: count the points of each cell, turn the counts into start
-        // positions, then place the points; inside a cell they keep input order.
-        let cell_of_point: Vec<usize> = points.iter().map(|&p| grid.cell_of(p)).collect();
-        for &cell in &cell_of_point {
-            grid.cell_start[cell + 1] += 1;
+        // Counting sort: count the entries of each (band, column), turn the counts
+        // into start positions, then place the entries (in input order inside each).
+        let cells: Vec<(usize, usize)> = points.iter().map(|&point| bands.cell_of(point)).collect();
+        for &(row, column) in &cells {
+            for band in row - 1..=row + 1 {
+                bands.start[band * columns + column + 1] += 1;
+            }
         }
         for cell in 0..columns * rows {
-            grid.cell_start[cell + 1] += grid.cell_start[cell];
+            bands.start[cell + 1] += bands.start[cell];
         }
-        let mut next_slot = grid.cell_start.clone();
-        for (index, (&cell, point)) in cell_of_point.iter().zip(points).enumerate() {
-            let slot = next_slot[cell];
-            next_slot[cell] += 1;
-            grid.x[slot] = point[0];
-            grid.y[slot] = point[1];
-            grid.point_index[slot] = index;
-        }
-        Ok(grid)
-        // stub:
-        // todo_exercise!("poly_match_v5", "build the grid of points")
-        // end exercise
-    }
-
-    /// The cell holding a point of the grid.
-    fn cell_of(&self, [x, y]: [f64; 2]) -> usize {
-        if self.columns * self.rows == 1 {
-            return 0;
-        }
-        // The quotients are >= 0 here, so `as usize` rounds down like `floor` (a
-        // rounding error just below 0 saturates to 0); `min` keeps the far edge in.
-        let column = ((x - self.origin[0]) * self.cells_per_unit) as usize;
-        let row = ((y - self.origin[1]) * self.cells_per_unit) as usize;
-        row.min(self.rows - 1) * self.columns + column.min(self.columns - 1)
-    }
-
-    /// The cells that can hold a point closer than `max_dist` to `(x, y)`: the
-    /// 3 × 3 block around the cell of `(x, y)`, cut to the grid; `None` when
-    /// `(x, y)` is too far from every point of the grid.
-    pub fn cells_near(&self, x: f64, y: f64) -> PyResult<Option<CellBlock>> {
-        // exercise: poly_match_v5 hard: the 3 x 3 block of cells around the cell of (x, y), cut to the grid
-        if self.columns * self.rows == 1 {
-            return Ok(Some(CellBlock {
-                first_row: 0,
-                last_row: 0,
-                first_column: 0,
-                last_column: 0,
-            }));
-        }
-        // The cells `cell - 1 ..= cell + 1` along one axis, with `cell` the cell
-        // index of `value` (it may lie outside the grid), cut to `0..cells`.
-        let along = |value: f64, origin: f64, cells: usize| -> Option<(usize, usize)> {
-            let position = (value - origin) * self.cells_per_unit;
-            if position.is_nan() || position < -1.0 {
-                return None; // more than a cell before the grid
+        let mut next = bands.start.clone();
+        let no_entry = BandEntry {
+            x: 0.0,
+            y: 0.0,
+            point: 0,
+        };
+        bands.entries = vec![no_entry; 3 * points.len()];
+        for (point, (&(row, column), &[x, y])) in cells.iter().zip(points).enumerate() {
+            for band in row - 1..=row + 1 {
+                let slot = &mut next[band * columns + column];
+                bands.entries[*slot] = BandEntry { x, y, point };
+                *slot += 1;
             }
-            // `position + 1 >= 0`, so `as usize` rounds it down: this is `cell + 1`
-            // (saturating at usize::MAX for huge values). Cheaper than `floor`.
-            let cell_plus_one = (position + 1.0) as usize;
-            let first = cell_plus_one.saturating_sub(2);
-            (first < cells).then(|| (first, cell_plus_one.min(cells - 1)))
-        };
-        let Some((first_column, last_column)) = along(x, self.origin[0], self.columns) else {
-            return Ok(None);
-        };
-        let Some((first_row, last_row)) = along(y, self.origin[1], self.rows) else {
-            return Ok(None);
-        };
-        Ok(Some(CellBlock {
-            first_row,
-            last_row,
-            first_column,
-            last_column,
-        }))
+        }
+        Ok(bands)
         // stub:
-        // todo_exercise!("poly_match_v5", "find the cells near a position")
+        // todo_exercise!("poly_match_v5", "build the bands of points")
         // end exercise
     }
 
-    /// The slots of the points in row `row`, columns `first_column..=last_column`:
-    /// consecutive, as the grid is stored row by row.
-    fn slots(&self, row: usize, first_column: usize, last_column: usize) -> Range<usize> {
-        let row_start = row * self.columns;
-        self.cell_start[row_start + first_column]..self.cell_start[row_start + last_column + 1]
+    /// The row and column of a point (inside the border).
+    fn cell_of(&self, [x, y]: [f64; 2]) -> (usize, usize) {
+        let (border_rows, border_columns) = (BORDER_ROWS, BORDER_ROWS * COLUMNS_PER_ROW);
+        if self.one_cell {
+            return (border_rows, border_columns);
+        }
+        // `as usize` rounds down like `floor` (the values are >= 0 up to rounding);
+        // `clamp` keeps rounding errors from moving a point into the border.
+        let row = ((y - self.origin[1]) * self.rows_per_unit) as usize;
+        let column = ((x - self.origin[0]) * self.rows_per_unit * COLUMNS_PER_ROW as f64) as usize;
+        (
+            row.clamp(border_rows, self.rows - 1 - border_rows),
+            column.clamp(border_columns, self.columns - 1 - border_columns),
+        )
+    }
+
+    /// The entries that can be closer than `max_dist` to `(x, y)`: the run of its
+    /// row's band from two columns left to two columns right of its column.
+    /// Empty when `(x, y)` is too far from every point.
+    pub fn entries_near(&self, x: f64, y: f64) -> PyResult<&[BandEntry]> {
+        // exercise: poly_match_v5 hard: the run of entries near (x, y): its row's band, two columns each side of its column
+        let reach = COLUMNS_PER_ROW; // columns each side
+        let (row, column) = if self.one_cell {
+            (BORDER_ROWS, BORDER_ROWS * COLUMNS_PER_ROW)
+        } else {
+            let row = (y - self.origin[1]) * self.rows_per_unit;
+            let column = (x - self.origin[0]) * self.rows_per_unit * COLUMNS_PER_ROW as f64;
+            // Outside the bands, or so near their edge that the run would leave
+            // them: more than max_dist from every point. (False for NaN too.)
+            let inside = row >= 0.0
+                && row < self.rows as f64
+                && column >= reach as f64
+                && column < (self.columns - reach) as f64;
+            if !inside {
+                return Ok(&[]);
+            }
+            (row as usize, column as usize)
+        };
+        let first = row * self.columns + column - reach;
+        let run = match (self.start.get(first), self.start.get(first + 2 * reach + 1)) {
+            (Some(&start), Some(&end)) => self.entries.get(start..end),
+            _ => None,
+        };
+        Ok(run.unwrap_or_default())
+        // stub:
+        // todo_exercise!("poly_match_v5", "find the entries near a position")
+        // end exercise
     }
 }
 
@@ -342,54 +389,40 @@ pub fn best_polygon_per_point(
     max_dist: f64,
 ) -> PyResult<Vec<Option<usize>>> {
     // exercise: poly_match_v5 hard: visit the polygons in input order and update the best polygon of each nearby point
-    let grid = PointGrid::new(points, max_dist)?;
+    let bands = PointBands::new(points, max_dist)?;
     let max_dist_squared = max_dist * max_dist;
-    // For the point in each slot of the grid: the area a polygon must be below to
-    // replace its best polygon so far (`best area * (1 - AREA_RTOL)`), and that
-    // polygon's index. Infinity means "none yet": the first close polygon wins.
+    // For each point: the area a polygon must be below to replace its best polygon
+    // so far (`best area * (1 - AREA_RTOL)`), and that polygon's index. Infinity
+    // means "none yet": the first close polygon wins.
     let mut threshold = vec![f64::INFINITY; points.len()];
-    let mut best_polygon = vec![usize::MAX; points.len()];
+    let mut best_polygon = vec![None; points.len()];
     let centers = polygons.center_x.iter().zip(&polygons.center_y);
     for (polygon, ((&center_x, &center_y), &area)) in centers.zip(&polygons.area).enumerate() {
-        let Some(block) = grid.cells_near(center_x, center_y)? else {
-            continue;
-        };
-        for row in block.first_row..=block.last_row {
-            let slots = grid.slots(row, block.first_column, block.last_column);
-            // exercise: poly_match_v5 intermediate: for each point in these slots, test the squared distance and apply the tie rule
-            let xs = &grid.x[slots.clone()];
-            let ys = &grid.y[slots.clone()];
-            let thresholds = &mut threshold[slots.clone()];
-            let best_polygons = &mut best_polygon[slots];
-            let points_in_row = xs
-                .iter()
-                .zip(ys)
-                .zip(thresholds.iter_mut().zip(best_polygons));
-            for ((&x, &y), (threshold, best_polygon)) in points_in_row {
-                let close = (x - center_x).powi(2) + (y - center_y).powi(2) < max_dist_squared;
-                // `&`, not `&&`: both tests always run and the branch below is
-                // rarely taken, so the processor predicts it well (whether a point
-                // is close is a coin toss it could not predict).
-                if close & (area < *threshold) {
-                    // exercise: poly_match_v5 easy: the tie rule: this polygon is the new best; what must the next one beat?
-                    *threshold = area * (1.0 - AREA_RTOL);
-                    // stub:
-                    // todo_exercise!("poly_match_v5", "apply the tie rule");
-                    // end exercise
-                    *best_polygon = polygon;
+        // exercise: poly_match_v5 intermediate: for each entry near the centre, test the squared distance and apply the tie rule
+        for entry in bands.entries_near(center_x, center_y)? {
+            let Some(point_threshold) = threshold.get_mut(entry.point) else {
+                continue;
+            };
+            // The area test first: a single comparison, which rules the point out
+            // without computing the distance when it has a polygon at least as small.
+            if area < *point_threshold
+                && (entry.x - center_x).powi(2) + (entry.y - center_y).powi(2) < max_dist_squared
+            {
+                // exercise: poly_match_v5 easy: the tie rule: this polygon is the new best; what must the next one beat?
+                *point_threshold = area * (1.0 - AREA_RTOL);
+                // stub:
+                // todo_exercise!("poly_match_v5", "apply the tie rule");
+                // end exercise
+                if let Some(best) = best_polygon.get_mut(entry.point) {
+                    *best = Some(polygon);
                 }
             }
-            // stub:
-            // todo_exercise!("poly_match_v5", "update the best polygon of the points in these slots");
-            // end exercise
         }
+        // stub:
+        // todo_exercise!("poly_match_v5", "update the best polygon of the points near this centre");
+        // end exercise
     }
-    // Back from grid order to input order.
-    let mut best_per_point = vec![None; points.len()];
-    for (&point, &polygon) in grid.point_index.iter().zip(&best_polygon) {
-        best_per_point[point] = (polygon != usize::MAX).then_some(polygon);
-    }
-    Ok(best_per_point)
+    Ok(best_polygon)
     // stub:
     // todo_exercise!("poly_match_v5", "find the best polygon of every point")
     // end exercise
@@ -413,11 +446,7 @@ pub fn find_best_polygons<'py>(
     let points = checks::non_empty_list(points, "points")?;
     let max_dist = checks::max_distance(max_dist)?;
     let columns = read_polygons(&polygons)?;
-    let xy = points
-        .iter()
-        .enumerate()
-        .map(|(index, point)| checks::point_xy(&point, Item::new("points", index)))
-        .collect::<PyResult<Vec<[f64; 2]>>>()?;
+    let xy = read_points(&points)?;
 
     // Only Rust data inside: other Python threads may run meanwhile.
     let best = py.detach(|| best_polygon_per_point(&columns, &xy, max_dist))?;
@@ -527,7 +556,7 @@ mod tests {
     }
 
     #[test]
-    fn grid_matches_brute_force_on_random_cases() {
+    fn bands_match_brute_force_on_random_cases() {
         for (seed, max_dist, world) in [
             (1, 10.0, 100.0),
             (2, 3.0, 100.0),
@@ -543,6 +572,24 @@ mod tests {
                 got.iter().any(Option::is_some),
                 "seed {seed}: nothing matched"
             );
+        }
+    }
+
+    #[test]
+    fn lines_clusters_and_single_points_match_brute_force() {
+        let (polygons, _) = random_case(6, 300, 0, 20.0);
+        let line: Vec<[f64; 2]> = (0..50).map(|i| [f64::from(i) * 0.4, 7.0]).collect();
+        let column: Vec<[f64; 2]> = (0..50).map(|i| [3.0, f64::from(i) * 0.4]).collect();
+        let cluster = vec![[5.0, 5.0]; 20];
+        let single = vec![[10.0, 10.0]];
+        for points in [line, column, cluster, single] {
+            for max_dist in [0.3, 1.0, 2.5, 50.0] {
+                assert_eq!(
+                    best_polygon_per_point(&polygons, &points, max_dist).unwrap(),
+                    brute_force(&polygons, &points, max_dist),
+                    "max_dist {max_dist}, points {points:?}"
+                );
+            }
         }
     }
 
@@ -587,10 +634,28 @@ mod tests {
     }
 
     #[test]
-    fn a_grid_never_has_more_cells_than_allowed() {
+    fn bands_never_have_more_cells_than_allowed() {
         let points: Vec<[f64; 2]> = (0..10).map(|i| [f64::from(i) * 1e6, 0.0]).collect();
-        let grid = PointGrid::new(&points, 1e-9).unwrap();
-        assert!(grid.columns * grid.rows <= MAX_CELLS_PER_POINT * points.len() + 16);
-        assert!(1.0 / grid.cells_per_unit >= 1e-9);
+        let bands = PointBands::new(&points, 1e-9).unwrap();
+        let inner_columns = bands.columns - 2 * BORDER_ROWS * COLUMNS_PER_ROW;
+        let inner_rows = bands.rows - 2 * BORDER_ROWS;
+        assert!(inner_columns * inner_rows <= MAX_CELLS_PER_POINT * points.len() + 16);
+        assert!(1.0 / bands.rows_per_unit >= 1e-9);
+        assert!(!bands.one_cell);
+    }
+
+    #[test]
+    fn every_point_is_in_three_bands_and_far_centres_see_none() {
+        let points = [[0.0, 0.0], [3.0, 4.0], [0.5, 9.0]];
+        let bands = PointBands::new(&points, 1.0).unwrap();
+        assert_eq!(bands.entries.len(), 3 * points.len());
+        for point in 0..points.len() {
+            let copies = bands.entries.iter().filter(|e| e.point == point).count();
+            assert_eq!(copies, 3);
+        }
+        let near = bands.entries_near(3.2, 4.1).unwrap();
+        assert!(near.iter().any(|e| e.point == 1));
+        assert!(bands.entries_near(100.0, 4.0).unwrap().is_empty());
+        assert!(bands.entries_near(f64::NAN, 4.0).unwrap().is_empty());
     }
 }
