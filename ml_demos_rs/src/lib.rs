@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 mod _ml_demos_rs {
     #[pymodule_export]
     use super::python::{
-        kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,
+        debug_panic, kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,
         stratified_train_test_indices, KMeansResult,
     };
 }

@@ -12,7 +12,7 @@ use numpy::{
     dtype, IntoPyArray, PyArray1, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1,
     PyReadonlyArray2, PyUntypedArray, PyUntypedArrayMethods,
 };
-use pyo3::exceptions::{PyTypeError, PyUserWarning, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use std::ffi::CString;
@@ -131,6 +131,75 @@ fn positive(value: i64, name: &str) -> PyResult<usize> {
         .ok_or_else(|| {
             PyValueError::new_err(format!("{name} must be a positive integer, got {value}"))
         })
+}
+
+/// PyO3 turns a Python int too big for the Rust type into an `OverflowError`, which is
+/// neither a `TypeError` nor a `ValueError` and does not say what was expected: these
+/// readers (used with `#[pyo3(from_py_with = ...)]`) make it a `ValueError` naming the
+/// argument. Any other error (a `TypeError` for a string, ...) is passed on unchanged.
+fn out_of_range(obj: &Bound<'_, PyAny>, name: &str, expected: &str, err: PyErr) -> PyErr {
+    if err.is_instance_of::<PyOverflowError>(obj.py()) {
+        let text = obj.str().map(|s| s.to_string()).unwrap_or_default();
+        let shown = if text.chars().count() > 30 {
+            let start: String = text.chars().take(20).collect();
+            format!("{start}... ({} characters)", text.chars().count())
+        } else {
+            text
+        };
+        PyValueError::new_err(format!("{name} must be {expected}, got {shown}"))
+    } else {
+        err
+    }
+}
+
+fn int_arg(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<i64> {
+    obj.extract::<i64>()
+        .map_err(|err| out_of_range(obj, name, expected, err))
+}
+
+fn float_arg(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<f64> {
+    obj.extract::<f64>()
+        .map_err(|err| out_of_range(obj, name, expected, err))
+}
+
+fn n_clusters_arg(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    int_arg(obj, "n_clusters", "a positive integer")
+}
+
+fn max_iter_arg(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    int_arg(obj, "max_iter", "a positive integer")
+}
+
+fn k_arg(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    int_arg(obj, "k", "an integer >= 2")
+}
+
+fn tol_arg(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    float_arg(obj, "tol", "a finite number >= 0")
+}
+
+fn size_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<f64>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    float_arg(obj, name, "a fraction strictly between 0 and 1").map(Some)
+}
+
+fn test_size_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+    size_arg(obj, "test_size")
+}
+
+fn train_size_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
+    size_arg(obj, "train_size")
+}
+
+fn seed_value_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    obj.extract::<i128>()
+        .map(Some)
+        .map_err(|err| out_of_range(obj, "seed", "None or an integer in [0, 2**64)", err))
 }
 
 /// The `seed` argument: `None` or an integer in `[0, 2**64)`.
@@ -266,11 +335,11 @@ impl KMeansResult {
 pub fn kmeans_alamano<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
-    n_clusters: i64,
-    max_iter: i64,
-    tol: f64,
+    #[pyo3(from_py_with = n_clusters_arg)] n_clusters: i64,
+    #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,
+    #[pyo3(from_py_with = tol_arg)] tol: f64,
     init: Option<&Bound<'py, PyAny>>,
-    seed: Option<i128>,
+    #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<CentroidsAndLabels<'py>> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
     let (view, init) = (call.data.as_array(), call.init.as_init());
@@ -290,11 +359,11 @@ pub fn kmeans_alamano<'py>(
 pub fn py_kmeans<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
-    n_clusters: i64,
+    #[pyo3(from_py_with = n_clusters_arg)] n_clusters: i64,
     init: Option<&Bound<'py, PyAny>>,
-    max_iter: i64,
-    tol: f64,
-    seed: Option<i128>,
+    #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,
+    #[pyo3(from_py_with = tol_arg)] tol: f64,
+    #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<KMeansResult> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
     let (view, init) = (call.data.as_array(), call.init.as_init());
@@ -320,11 +389,11 @@ pub fn py_kmeans<'py>(
 pub fn py_kmeans_linfa<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
-    n_clusters: i64,
+    #[pyo3(from_py_with = n_clusters_arg)] n_clusters: i64,
     init: Option<&Bound<'py, PyAny>>,
-    max_iter: i64,
-    tol: f64,
-    seed: Option<i128>,
+    #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,
+    #[pyo3(from_py_with = tol_arg)] tol: f64,
+    #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<KMeansResult> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
     let (view, init) = (call.data.as_array(), call.init.as_init());
@@ -350,9 +419,9 @@ pub fn py_kmeans_linfa<'py>(
 pub fn stratified_train_test_indices<'py>(
     py: Python<'py>,
     y: &Bound<'py, PyAny>,
-    test_size: Option<f64>,
-    train_size: Option<f64>,
-    seed: Option<i128>,
+    #[pyo3(from_py_with = test_size_arg)] test_size: Option<f64>,
+    #[pyo3(from_py_with = train_size_arg)] train_size: Option<f64>,
+    #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<TrainAndTest<'py>> {
     let labels = label_array(y)?;
     let mut rng = kmeans::rng_from_seed(seed_arg(seed)?);
@@ -379,8 +448,8 @@ pub fn stratified_train_test_indices<'py>(
 pub fn stratified_kfold_indices<'py>(
     py: Python<'py>,
     y: &Bound<'py, PyAny>,
-    k: i64,
-    seed: Option<i128>,
+    #[pyo3(from_py_with = k_arg)] k: i64,
+    #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<Vec<Bound<'py, PyArray1<i64>>>> {
     let labels = label_array(y)?;
     let n_folds = usize::try_from(k)
@@ -409,4 +478,23 @@ pub fn stratified_kfold_indices<'py>(
         .into_iter()
         .map(|fold| fold.into_pyarray(py))
         .collect())
+}
+
+/// Panics on purpose, for the reliability tests only (not part of the API, not
+/// re-exported by the `ml_demos_rs` package). `reliability/` calls it to prove that a
+/// Rust panic reaches Python as `pyo3_runtime.PanicException` instead of aborting the
+/// interpreter: on the calling thread (`where_="gil"`), with the GIL released
+/// (`"detached"`), and inside a rayon worker thread (`"rayon"`).
+#[pyfunction]
+#[pyo3(name = "_debug_panic", signature = (message, where_="gil"))]
+pub fn debug_panic(py: Python<'_>, message: &str, where_: &str) -> PyResult<()> {
+    let fail = || -> PyResult<()> { panic!("{message}") };
+    match where_ {
+        "gil" => fail(),
+        "detached" => py.detach(fail),
+        "rayon" => py.detach(|| rayon::join(|| (), fail).1),
+        other => Err(PyValueError::new_err(format!(
+            "where_ must be \"gil\", \"detached\" or \"rayon\", got {other:?}"
+        ))),
+    }
 }
