@@ -98,6 +98,22 @@ pub fn point_xy(obj: &Bound<'_, PyAny>, what: impl Display) -> PyResult<[f64; 2]
     }
 }
 
+/// Reads the `max_dist` argument (with `#[pyo3(from_py_with = checks::max_dist_arg)]`).
+/// PyO3 alone turns a Python int too big for a float64 (`10**400`) into an
+/// `OverflowError` that names nothing; here it is a `ValueError` naming `max_dist`.
+/// A wrong type (a string, ...) stays PyO3's `TypeError`.
+pub fn max_dist_arg(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    obj.extract::<f64>().map_err(|err| {
+        if err.is_instance_of::<pyo3::exceptions::PyOverflowError>(obj.py()) {
+            PyValueError::new_err(format!(
+                "max_dist must be a positive finite number, got an integer too large for a float64 ({err})"
+            ))
+        } else {
+            err
+        }
+    })
+}
+
 /// The largest distance between a point and a polygon's centre: positive and
 /// finite, and not so small or large that its square (used by v4 and v5, which
 /// compare squared distances) would underflow or overflow a float64.

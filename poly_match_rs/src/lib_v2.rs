@@ -105,7 +105,7 @@ pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyRes
 pub fn find_close_polygons<'py>(
     polygons: Vec<Bound<'py, PyAny>>,
     point: &Bound<'py, PyAny>,
-    max_dist: f64,
+    #[pyo3(from_py_with = checks::max_dist_arg)] max_dist: f64,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
     // exercise: poly_match_v2 hard: check the input (see checks.rs), then keep the polygons whose centre is closer than `max_dist` to the point
     checks::not_empty(polygons.len(), "polygons")?;

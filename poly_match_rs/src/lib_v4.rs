@@ -129,7 +129,7 @@ pub type PolygonSets<'py> = Vec<(Bound<'py, PyAny>, Vec<Bound<'py, PyAny>>)>;
 pub fn find_all_close_polygons<'py>(
     polygons: Vec<Bound<'py, PyAny>>,
     points: Vec<Bound<'py, PyAny>>,
-    max_dist: f64,
+    #[pyo3(from_py_with = checks::max_dist_arg)] max_dist: f64,
 ) -> PyResult<PolygonSets<'py>> {
     // exercise: poly_match_v4 hard: check the input, read the centres once, then find the close polygons of every point
     checks::not_empty(polygons.len(), "polygons")?;
