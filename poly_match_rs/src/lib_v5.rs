@@ -306,8 +306,10 @@ impl PointBands {
                 bands.start[band * columns + column + 1] += 1;
             }
         }
-        for cell in 0..columns * rows {
-            bands.start[cell + 1] += bands.start[cell];
+        let mut total = 0;
+        for start in &mut bands.start {
+            total += *start;
+            *start = total;
         }
         let mut next = bands.start.clone();
         let no_entry = BandEntry {
