@@ -2,12 +2,14 @@
 //!
 //! Each wrapper (1) checks what Python handed over (type, dtype, shape) and turns a
 //! mistake into a `TypeError` or `ValueError` that names the argument, (2) borrows
-//! the NumPy arrays as read-only ndarray views (nothing is copied, nothing is
-//! modified), (3) releases the GIL (`py.detach`) while the core runs, so other Python
-//! threads can go on, and (4) converts the result to NumPy arrays.
+//! the NumPy arrays as read-only ndarray views, or copies them for k-means (see
+//! [`owned_copy`]); nothing is modified, (3) releases the GIL (`py.detach`) while the
+//! core runs, so other Python threads can go on, and (4) converts the result to NumPy
+//! arrays.
 
 use crate::kmeans::{self, Init, Options};
 use crate::{kmeans_linfa, stratified};
+use ndarray::{Array2, ArrayView2};
 use numpy::{
     dtype, IntoPyArray, PyArray1, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyReadonlyArray1,
     PyReadonlyArray2, PyUntypedArray, PyUntypedArrayMethods,
@@ -215,13 +217,13 @@ fn seed_arg(seed: Option<i128>) -> PyResult<Option<u64>> {
 }
 
 /// The `init` argument: "kmeans++" (also "k-means++"), "random" or a float64 array.
-enum InitArg<'py> {
+enum InitArg {
     PlusPlus,
     Random,
-    Centroids(PyReadonlyArray2<'py, f64>),
+    Centroids(Array2<f64>),
 }
 
-fn init_arg<'py>(init: Option<&Bound<'py, PyAny>>) -> PyResult<InitArg<'py>> {
+fn init_arg(init: Option<&Bound<'_, PyAny>>) -> PyResult<InitArg> {
     let Some(init) = init else {
         return Ok(InitArg::PlusPlus);
     };
@@ -235,7 +237,7 @@ fn init_arg<'py>(init: Option<&Bound<'py, PyAny>>) -> PyResult<InitArg<'py>> {
         };
     }
     if init.cast::<PyUntypedArray>().is_ok() {
-        return Ok(InitArg::Centroids(float_matrix(init, "init")?));
+        return Ok(InitArg::Centroids(owned_copy(&float_matrix(init, "init")?)));
     }
     Err(PyTypeError::new_err(format!(
         "init must be \"kmeans++\", \"random\" or a (n_clusters, n_features) float64 array, got {}",
@@ -243,20 +245,73 @@ fn init_arg<'py>(init: Option<&Bound<'py, PyAny>>) -> PyResult<InitArg<'py>> {
     )))
 }
 
-impl InitArg<'_> {
+impl InitArg {
     fn as_init(&self) -> Init<'_> {
         match self {
             InitArg::PlusPlus => Init::KMeansPlusPlus,
             InitArg::Random => Init::Random,
-            InitArg::Centroids(array) => Init::Centroids(array.as_array()),
+            InitArg::Centroids(array) => Init::Centroids(array.view()),
         }
     }
 }
 
-/// Everything a k-means call needs, checked.
-struct KMeansCall<'py> {
-    data: PyReadonlyArray2<'py, f64>,
-    init: InitArg<'py>,
+/// A copy of a NumPy array, in standard (C) layout, made while we hold the GIL.
+///
+/// Why not run k-means on the caller's array directly, as a read-only view? While the
+/// GIL is released, another Python thread can write to that array (NumPy does not stop
+/// it), so the numbers checked before the core runs would not be the numbers it reads:
+/// a huge value written meanwhile made the k-means++ draw `unwrap` an error, and Python
+/// got a `PanicException`. The copy costs one pass over the data, a few percent of a fit.
+fn owned_copy<T: numpy::Element + Clone, D: ndarray::Dimension>(
+    array: &numpy::PyReadonlyArray<'_, T, D>,
+) -> ndarray::Array<T, D> {
+    array.as_array().as_standard_layout().into_owned()
+}
+
+/// The largest finite `|value|` k-means accepts for `n` rows of `d` features: beyond it
+/// a sum of `n` squared distances (up to `d * (2 * value)^2` each) overflows a float64,
+/// and the k-means++ draw (rand's weighted sampling, linfa's too) panics on the infinite
+/// total. The data must be rescaled instead.
+fn largest_value(n: usize, d: usize) -> f64 {
+    (f64::MAX / (4.0 * n as f64 * d.max(1) as f64)).sqrt()
+}
+
+/// A `ValueError` when `data` or the initial centroids hold values so large that the
+/// squared distances overflow (see [`largest_value`]); NaN and infinity are left to the
+/// cores, which name them.
+fn values_fit<'a>(data: ArrayView2<'a, f64>, init: &Init<'a>) -> crate::error::Result<()> {
+    let limit = largest_value(data.nrows(), data.ncols());
+    let largest = |values: ArrayView2<'_, f64>| {
+        values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0_f64, |max, v| max.max(v.abs()))
+    };
+    let centroids = match init {
+        Init::Centroids(centroids) => Some(*centroids),
+        _ => None,
+    };
+    for (name, values) in [("data", Some(data)), ("init", centroids)] {
+        let Some(values) = values else { continue };
+        let found = largest(values);
+        if found >= limit {
+            return Err(crate::error::Error::value(format!(
+                "{name} holds values too large for k-means in float64: the largest is \
+                 {found:e}, and with {} rows of {} features the squared distances would \
+                 overflow above {limit:e}; rescale the data (e.g. divide by its standard \
+                 deviation)",
+                data.nrows(),
+                data.ncols()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Everything a k-means call needs, checked and copied.
+struct KMeansCall {
+    data: Array2<f64>,
+    init: InitArg,
     options: Options,
 }
 
@@ -267,8 +322,8 @@ fn kmeans_call<'py>(
     tol: f64,
     init: Option<&Bound<'py, PyAny>>,
     seed: Option<i128>,
-) -> PyResult<KMeansCall<'py>> {
-    let data = float_matrix(data, "data")?;
+) -> PyResult<KMeansCall> {
+    let data = owned_copy(&float_matrix(data, "data")?);
     let options = Options {
         n_clusters: positive(n_clusters, "n_clusters")?,
         max_iter: positive(max_iter, "max_iter")?,
@@ -342,8 +397,11 @@ pub fn kmeans_alamano<'py>(
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<CentroidsAndLabels<'py>> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
-    let (view, init) = (call.data.as_array(), call.init.as_init());
-    let fit = py.detach(|| kmeans::fit(view, &init, &call.options))?;
+    let (view, init) = (call.data.view(), call.init.as_init());
+    let fit = py.detach(|| {
+        values_fit(view, &init)?;
+        kmeans::fit(view, &init, &call.options)
+    })?;
     Ok((fit.centroids.into_pyarray(py), fit.labels.into_pyarray(py)))
 }
 
@@ -366,8 +424,11 @@ pub fn py_kmeans<'py>(
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<KMeansResult> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
-    let (view, init) = (call.data.as_array(), call.init.as_init());
-    let fit = py.detach(|| kmeans::fit(view, &init, &call.options))?;
+    let (view, init) = (call.data.view(), call.init.as_init());
+    let fit = py.detach(|| {
+        values_fit(view, &init)?;
+        kmeans::fit(view, &init, &call.options)
+    })?;
     Ok(KMeansResult {
         centroids: fit.centroids.into_pyarray(py).unbind(),
         labels: fit.labels.into_pyarray(py).unbind(),
@@ -396,8 +457,11 @@ pub fn py_kmeans_linfa<'py>(
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<KMeansResult> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
-    let (view, init) = (call.data.as_array(), call.init.as_init());
-    let fit = py.detach(|| kmeans_linfa::fit(view, &init, &call.options))?;
+    let (view, init) = (call.data.view(), call.init.as_init());
+    let fit = py.detach(|| {
+        values_fit(view, &init)?;
+        kmeans_linfa::fit(view, &init, &call.options)
+    })?;
     Ok(KMeansResult {
         centroids: fit.centroids.into_pyarray(py).unbind(),
         labels: fit.labels.into_pyarray(py).unbind(),
