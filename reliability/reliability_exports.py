@@ -1,0 +1,486 @@
+"""The exports of both lesson packages, found by walking the modules, and how to call each.
+
+``discover_exports()`` lists every public function and class of ``poly_match_rs`` (stage
+modules v0 ... v5) and ``ml_demos_rs`` by looking at the modules themselves, so a new
+export shows up without editing anything here. ``REGISTRY`` says, for each export, how to
+call it with a small valid input and which arguments it takes (each argument has a kind;
+``reliability_inputs.py`` turns kinds into bad values). ``test_reliability_inventory.py``
+fails when the two disagree: an export without bad-input cases is a failing test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+import ml_demos_rs
+import poly_match_rs
+
+ROOT = Path(__file__).resolve().parent.parent
+POLY_PY_PROJECT = ROOT / "poly_match_rs" / "py_project"
+ML_PY_PROJECT = ROOT / "ml_demos_rs" / "py_project"
+
+# The hidden functions that panic on purpose (see docs/errors.md): not part of the API,
+# checked by test_reliability_panics.py instead.
+DEBUG_HOOKS = {
+    "poly_match_rs._poly_match_rs._debug_panic": poly_match_rs._poly_match_rs._debug_panic,
+    "ml_demos_rs._ml_demos_rs._debug_panic": ml_demos_rs._ml_demos_rs._debug_panic,
+}
+
+
+def _public(module: ModuleType) -> list[str]:
+    """Names a user can import from `module`: its `__all__`, else what it defines."""
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [name for name in dir(module) if not name.startswith("_")]
+    return sorted(names)
+
+
+def discover_exports() -> dict[str, Any]:
+    """Every public function, class and constant, as ``{"package.module.name": object}``."""
+    found: dict[str, Any] = {}
+    for stage in _public(poly_match_rs):
+        module = getattr(poly_match_rs, stage)
+        for name in _public(module):
+            found[f"poly_match_rs.{stage}.{name}"] = getattr(module, name)
+    for name in _public(ml_demos_rs):
+        found[f"ml_demos_rs.{name}"] = getattr(ml_demos_rs, name)
+    return found
+
+
+def compiled_exports() -> dict[str, Any]:
+    """What the compiled Rust modules export (public names), by the name a user imports.
+
+    Every one of them must be reachable through the package (checked by the inventory
+    test), so that nothing written in Rust escapes the bad-input tests.
+    """
+    found: dict[str, Any] = {}
+    compiled = poly_match_rs._poly_match_rs
+    for stage in _public(compiled):
+        if stage.startswith("_"):
+            continue  # the debug hook (see compiled_private)
+        for name in _public(getattr(compiled, stage)):
+            found[f"poly_match_rs.{stage}.{name}"] = getattr(getattr(compiled, stage), name)
+    for name in _public(ml_demos_rs._ml_demos_rs):
+        if not name.startswith("_"):
+            found[f"ml_demos_rs.{name}"] = getattr(ml_demos_rs._ml_demos_rs, name)
+    return found
+
+
+def compiled_private() -> set[str]:
+    """The underscore names the compiled modules export: only the debug hooks may be."""
+    found = set()
+    for module in (poly_match_rs._poly_match_rs, ml_demos_rs._ml_demos_rs):
+        for name in _public(module):
+            if name.startswith("_"):
+                found.add(f"{module.__name__}.{name}")
+    return found
+
+
+def is_constant(obj: Any) -> bool:
+    return not callable(obj)
+
+
+# --- the lesson's baselines (py_project modules) -------------------------------------
+
+
+def poly_project(name: str) -> ModuleType:
+    """A module of poly_match_rs/py_project (``poly_match_v0`` is the baseline)."""
+    if str(POLY_PY_PROJECT) not in sys.path:
+        sys.path.append(str(POLY_PY_PROJECT))
+    return importlib.import_module(name)
+
+
+def ml_suites() -> ModuleType:
+    """ml_demos_rs/py_project/suites.py (its scikit-learn counting rule), by file path:
+    the other lesson has a ``suites`` module too."""
+    if "ml_demos_suites" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "ml_demos_suites", ML_PY_PROJECT / "suites.py"
+        )
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["ml_demos_suites"] = module
+        if str(ML_PY_PROJECT) not in sys.path:
+            sys.path.append(str(ML_PY_PROJECT))
+        spec.loader.exec_module(module)
+    return sys.modules["ml_demos_suites"]
+
+
+# --- small valid inputs ---------------------------------------------------------------
+
+SQUARE_X = np.array([0.0, 1.0, 1.0, 0.0])
+SQUARE_Y = np.array([0.0, 0.0, 1.0, 1.0])
+
+
+class CenterPolygon:
+    """What v1 reads: any object with a float64 ``center`` array."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray):
+        self.x, self.y = x, y
+        self.center = np.array([x.mean(), y.mean()])
+
+
+def stage_polygons(stage: str, n: int = 3) -> list[Any]:
+    """`n` unit squares one unit apart, of the class the stage's function expects."""
+    make = CenterPolygon if stage == "v1" else getattr(poly_match_rs, stage).Polygon
+    return [make(SQUARE_X + 1.5 * i, SQUARE_Y.copy()) for i in range(n)]
+
+
+def small_points(n: int = 4) -> list[np.ndarray]:
+    return [np.array([0.5 + 1.5 * i, 0.5]) for i in range(n)]
+
+
+def small_data(n: int = 30, d: int = 2, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    centers = np.array([[0.0] * d, [5.0] * d, [-5.0] + [5.0] * (d - 1)])
+    return centers[np.arange(n) % 3] + rng.normal(size=(n, d))
+
+
+def small_labels(n: int = 30) -> np.ndarray:
+    return (np.arange(n) % 3).astype(np.int64)
+
+
+# --- the registry -------------------------------------------------------------------
+
+
+@dataclass
+class Export:
+    """How to call one export.
+
+    ``valid()`` returns fresh ``(args, kwargs)`` of a small correct call; ``arguments``
+    maps each argument (a key of kwargs, or a position in args) to its kind (see
+    reliability_inputs.KINDS). ``extra_bad()`` adds cases that need several arguments
+    at once (mismatched lengths, k larger than the data, ...).
+    """
+
+    name: str
+    call: Callable[..., Any]
+    valid: Callable[[], tuple[tuple, dict]]
+    arguments: dict[str | int, tuple[str, str]]  # where -> (argument name, kind)
+    extra_bad: Callable[[], list[tuple[str, tuple, dict, tuple, str]]] = lambda: []
+    releases_gil: bool = False
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+def _polygon_class(stage: str) -> Export:
+    cls = getattr(poly_match_rs, stage).Polygon
+
+    def extra():
+        return [
+            (
+                "x-and-y-lengths-differ",
+                (np.zeros(4), np.zeros(5)),
+                {},
+                (ValueError,),
+                "x and y",
+            ),
+            ("two-vertices", (np.zeros(2), np.zeros(2)), {}, (ValueError,), "vertices"),
+            ("no-arguments", (), {}, (TypeError,), "x"),
+            ("keyword-typo", (SQUARE_X.copy(),), {"yy": SQUARE_Y.copy()}, (TypeError,), "yy"),
+        ]
+
+    return Export(
+        name=f"poly_match_rs.{stage}.Polygon",
+        call=cls,
+        valid=lambda: ((SQUARE_X.copy(), SQUARE_Y.copy()), {}),
+        arguments={0: ("x", "float_vector"), 1: ("y", "float_vector")},
+        extra_bad=extra,
+    )
+
+
+def _close_polygons(stage: str) -> Export:
+    module = getattr(poly_match_rs, stage)
+    other = {"v1": "v2", "v2": "v3", "v3": "v2"}[stage]
+
+    def extra():
+        cases = [
+            (
+                "polygon-of-another-stage" if stage != "v1" else "object-without-center",
+                ([*stage_polygons(stage, 1), object()], np.array([0.5, 0.5]), 10.0),
+                {},
+                (TypeError,),
+                "polygons[1]",
+            )
+        ]
+        if stage != "v1":
+            cases.append(
+                (
+                    f"{other}-polygon",
+                    ([*stage_polygons(stage, 1), *stage_polygons(other, 1)], np.zeros(2), 1.0),
+                    {},
+                    (TypeError,),
+                    "polygons[1]",
+                )
+            )
+        return cases
+
+    return Export(
+        name=f"poly_match_rs.{stage}.find_close_polygons",
+        call=module.find_close_polygons,
+        valid=lambda: ((stage_polygons(stage), np.array([0.5, 0.5]), 2.0), {}),
+        arguments={
+            0: ("polygons", "center_polygons" if stage == "v1" else f"polygons_{stage}"),
+            1: ("point", "point"),
+            2: ("max_dist", "max_dist"),
+        },
+        extra_bad=extra,
+    )
+
+
+def _many_points(stage: str, function: str) -> Export:
+    module = getattr(poly_match_rs, stage)
+    return Export(
+        name=f"poly_match_rs.{stage}.{function}",
+        call=getattr(module, function),
+        valid=lambda: ((stage_polygons(stage), small_points(), 2.0), {}),
+        arguments={
+            0: ("polygons", f"polygons_{stage}"),
+            1: ("points", "points"),
+            2: ("max_dist", "max_dist"),
+        },
+        extra_bad=lambda: [
+            (
+                "v2-polygon",
+                ([*stage_polygons(stage, 1), *stage_polygons("v2", 1)], small_points(), 1.0),
+                {},
+                (TypeError,),
+                "polygons[1]",
+            )
+        ],
+        releases_gil=stage == "v5",
+    )
+
+
+def _kmeans(name: str, call: Callable[..., Any], positional: bool) -> Export:
+    def valid():
+        data = small_data()
+        if positional:  # kmeans_alamano(data, n_clusters, max_iter, tol, init, seed)
+            return (data, 3), {"max_iter": 50, "tol": 0.0, "init": data[:3].copy(), "seed": 1}
+        return (data, 3), {"max_iter": 50, "tol": 0.0, "init": "kmeans++", "seed": 1}
+
+    def extra():
+        data = small_data(n=5)
+        return [
+            ("more-clusters-than-rows", (data, 6), {"seed": 1}, (ValueError,), "n_clusters"),
+            (
+                "init-rows-differ-from-n_clusters",
+                (data, 2),
+                {"init": data[:3].copy()},
+                (ValueError,),
+                "init",
+            ),
+            (
+                "init-columns-differ-from-data",
+                (data, 2),
+                {"init": np.zeros((2, 3))},
+                (ValueError,),
+                "init",
+            ),
+            (
+                "init-huge-values",
+                (data, 2),
+                {"init": np.full((2, 2), 1e200)},
+                (ValueError,),
+                "init",
+            ),
+            ("init-unknown-name", (data, 2), {"init": "kmeans"}, (ValueError,), "init"),
+            ("init-int", (data, 2), {"init": 3}, (TypeError,), "init"),
+            ("init-int-dtype", (data, 2), {"init": np.zeros((2, 2), int)}, (TypeError,), "init"),
+            ("init-nan", (data, 2), {"init": np.full((2, 2), np.nan)}, (ValueError,), "init"),
+            ("init-1d", (data, 2), {"init": np.zeros(2)}, (ValueError,), "init"),
+            ("unknown-keyword", (data, 2), {"k": 3}, (TypeError,), "k"),
+        ]
+
+    return Export(
+        name=f"ml_demos_rs.{name}",
+        call=call,
+        valid=valid,
+        arguments={
+            0: ("data", "float_matrix"),
+            1: ("n_clusters", "count"),
+            "max_iter": ("max_iter", "count"),
+            "tol": ("tol", "tol"),
+            "seed": ("seed", "seed"),
+        },
+        extra_bad=extra,
+        releases_gil=True,
+    )
+
+
+def _split_indices() -> Export:
+    def extra():
+        y = small_labels()
+        return [
+            (
+                "class-with-one-member",
+                (np.array([0, 0, 1, 1, 2]),),
+                {},
+                (ValueError,),
+                "y",
+            ),
+            (
+                "sizes-add-above-1",
+                (y,),
+                {"test_size": 0.6, "train_size": 0.6},
+                (ValueError,),
+                "train_size",
+            ),
+            ("both-sizes-none", (y,), {"test_size": None}, (ValueError,), "test_size"),
+            ("test-set-smaller-than-classes", (y,), {"test_size": 0.05}, (ValueError,), "test set"),
+        ]
+
+    return Export(
+        name="ml_demos_rs.stratified_train_test_indices",
+        call=ml_demos_rs.stratified_train_test_indices,
+        valid=lambda: ((small_labels(),), {"test_size": 0.3, "seed": 1}),
+        arguments={
+            0: ("y", "labels"),
+            "test_size": ("test_size", "fraction"),
+            "train_size": ("train_size", "fraction"),
+            "seed": ("seed", "seed"),
+        },
+        extra_bad=extra,
+        releases_gil=True,
+    )
+
+
+def _kfold_indices() -> Export:
+    def extra():
+        y = small_labels(9)
+        return [
+            ("k-larger-than-every-class", (y, 4), {}, (ValueError,), "k"),
+            ("k-larger-than-samples", (y, 10), {}, (ValueError,), "k"),
+        ]
+
+    return Export(
+        name="ml_demos_rs.stratified_kfold_indices",
+        call=ml_demos_rs.stratified_kfold_indices,
+        valid=lambda: ((small_labels(), 3), {"seed": 1}),
+        arguments={0: ("y", "labels"), 1: ("k", "folds"), "seed": ("seed", "seed")},
+        extra_bad=extra,
+        releases_gil=True,
+    )
+
+
+def _split_rows() -> Export:
+    def extra():
+        y = small_labels()
+        return [
+            ("data-rows-differ-from-y", (small_data(n=29), y), {}, (ValueError,), "data"),
+            ("data-scalar", (5.0, y), {}, (ValueError,), "data"),
+            (
+                "class-with-one-member",
+                (np.zeros((5, 2)), np.array([0, 0, 1, 1, 2])),
+                {},
+                (ValueError,),
+                "y",
+            ),
+        ]
+
+    return Export(
+        name="ml_demos_rs.stratified_train_test_split",
+        call=ml_demos_rs.stratified_train_test_split,
+        valid=lambda: ((small_data(), small_labels()), {"test_size": 0.3, "seed": 1}),
+        arguments={
+            1: ("y", "labels"),
+            "test_size": ("test_size", "fraction"),
+            "train_size": ("train_size", "fraction"),
+            "seed": ("seed", "seed"),
+        },
+        extra_bad=extra,
+        releases_gil=True,
+    )
+
+
+def _kfold_rows() -> Export:
+    def extra():
+        y = small_labels()
+        return [
+            ("data-rows-differ-from-y", (small_data(n=31), y, 3), {}, (ValueError,), "data"),
+            ("data-scalar", (5.0, y, 3), {}, (ValueError,), "data"),
+            (
+                "k-larger-than-every-class",
+                (small_data(9), small_labels(9), 4),
+                {},
+                (ValueError,),
+                "k",
+            ),
+        ]
+
+    return Export(
+        name="ml_demos_rs.stratified_kfold_split",
+        call=ml_demos_rs.stratified_kfold_split,
+        valid=lambda: ((small_data(), small_labels(), 3), {"seed": 1}),
+        arguments={1: ("y", "labels"), 2: ("k", "folds"), "seed": ("seed", "seed")},
+        extra_bad=extra,
+        releases_gil=True,
+    )
+
+
+def _kmeans_result() -> Export:
+    # A result type: Python code gets one from kmeans(); it has no constructor.
+    return Export(
+        name="ml_demos_rs.KMeansResult",
+        call=ml_demos_rs.KMeansResult,
+        valid=lambda: ((), {}),
+        arguments={},
+        extra_bad=lambda: [
+            ("no-constructor", (), {}, (TypeError,), "KMeansResult"),
+            (
+                "no-constructor-with-arguments",
+                (np.zeros((2, 2)),),
+                {},
+                (TypeError,),
+                "KMeansResult",
+            ),
+        ],
+        notes="built only by kmeans/kmeans_linfa; calling the class is a TypeError",
+        tags=["no-valid-call"],
+    )
+
+
+def build_registry() -> dict[str, Export]:
+    exports = [
+        _close_polygons("v1"),
+        _polygon_class("v2"),
+        _close_polygons("v2"),
+        _polygon_class("v3"),
+        _close_polygons("v3"),
+        _polygon_class("v4"),
+        _many_points("v4", "find_all_close_polygons"),
+        _polygon_class("v5"),
+        _many_points("v5", "find_best_polygons"),
+        _kmeans("kmeans", ml_demos_rs.kmeans, positional=False),
+        _kmeans("kmeans_alamano", ml_demos_rs.kmeans_alamano, positional=True),
+        _kmeans("kmeans_linfa", ml_demos_rs.kmeans_linfa, positional=False),
+        _split_indices(),
+        _kfold_indices(),
+        _split_rows(),
+        _kfold_rows(),
+        _kmeans_result(),
+    ]
+    return {export.name: export for export in exports}
+
+
+REGISTRY = build_registry()
+
+# Constants: no input, so no bad input; each is checked against the baseline instead.
+CONSTANTS = {"poly_match_rs.v5.AREA_RTOL"}
+
+
+def signature_text(obj: Any) -> str:
+    try:
+        return str(inspect.signature(obj))
+    except (TypeError, ValueError):
+        return "(...)"

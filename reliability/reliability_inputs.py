@@ -1,0 +1,662 @@
+"""Bad inputs by kind of argument, memory layouts, and the check of one bad call.
+
+A *kind* (``"point"``, ``"float_matrix"``, ``"labels"``, ...) lists the values that must be
+refused for an argument of that kind, each with the exception classes allowed. Every
+export's argument has a kind (see ``reliability_exports.REGISTRY``), so its bad inputs
+are generated, not written by hand. ``check_bad_call`` runs one call and says what, if
+anything, went wrong: no exception, the wrong exception (a ``PanicException`` above all),
+a message that does not name the argument, or an input changed by the call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from reliability_exports import REGISTRY, Export, stage_polygons
+
+import poly_match_rs
+
+TYPE = (TypeError,)
+VALUE = (ValueError,)
+EITHER = (TypeError, ValueError)
+
+
+@dataclass
+class BadCase:
+    """One bad call: ``make()`` builds fresh arguments; the error must be one of
+    ``errors`` and its text (message and notes) must contain ``names`` as a word."""
+
+    export: str
+    case: str
+    make: Callable[[], tuple[tuple, dict]]
+    errors: tuple[type[BaseException], ...]
+    names: str
+
+
+def _wrong_dtypes(shape: tuple[int, ...], fill: float = 1.0) -> list[tuple[str, Any, tuple]]:
+    values = np.full(shape, fill)
+    return [
+        ("int64", values.astype(np.int64), EITHER),
+        ("float32", values.astype(np.float32), EITHER),
+        ("complex", values.astype(np.complex128), EITHER),
+        ("bool", values.astype(bool), EITHER),
+        ("object", values.astype(object), EITHER),
+        ("big-endian-float64", values.astype(">f8"), EITHER),
+        ("strings", values.astype(str), EITHER),
+    ]
+
+
+def _wrong_types(example_list: Any) -> list[tuple[str, Any, tuple]]:
+    return [
+        ("python-list", example_list, TYPE),
+        ("python-tuple", tuple(example_list), TYPE),
+        ("none", None, TYPE),
+        ("text", "1.0, 2.0", TYPE),
+        ("float", 1.5, TYPE),
+        ("dict", {"x": 1.0}, TYPE),
+    ]
+
+
+def _non_finite(shape: tuple[int, ...], fill: float = 0.5) -> list[tuple[str, Any, tuple]]:
+    cases = []
+    for label, bad in (("nan", np.nan), ("inf", np.inf), ("minus-inf", -np.inf)):
+        values = np.full(shape, fill)
+        values.flat[values.size // 2] = bad
+        cases.append((label, values, VALUE))
+    return cases
+
+
+def point_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        *_wrong_dtypes((2,)),
+        ("2d", np.array([[0.5, 0.5]]), VALUE),
+        ("0d", np.array(0.5), VALUE),
+        ("3-values", np.array([0.5, 0.5, 0.5]), VALUE),
+        ("1-value", np.array([0.5]), VALUE),
+        ("empty", np.array([]), VALUE),
+        *_non_finite((2,)),
+        ("nan-first", np.array([np.nan, 0.5]), VALUE),
+        *_wrong_types([0.5, 0.5]),
+        ("strided-3-values", np.arange(6.0)[::2], VALUE),
+        ("reversed-with-nan", np.array([np.nan, 0.5, 0.5])[::-1], VALUE),
+        ("fortran-2d", np.asfortranarray(np.ones((2, 2))), VALUE),
+    ]
+
+
+def float_vector_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        *_wrong_dtypes((4,)),
+        ("2d", np.ones((4, 1)), VALUE),
+        ("0d", np.array(1.0), VALUE),
+        ("empty", np.array([]), VALUE),
+        *_non_finite((4,)),
+        *_wrong_types([0.0, 1.0, 1.0, 0.0]),
+        ("strided-with-inf", np.array([0.0, 1.0, np.inf, 0.0, 1.0, 0.0, 0.0, 1.0])[::2], VALUE),
+    ]
+
+
+def max_dist_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("zero", 0.0, VALUE),
+        ("negative", -1.0, VALUE),
+        ("nan", float("nan"), VALUE),
+        ("numpy-nan", np.float64("nan"), VALUE),
+        ("inf", float("inf"), VALUE),
+        ("minus-inf", float("-inf"), VALUE),
+        ("tiny", 1e-200, VALUE),
+        ("huge", 1e200, VALUE),
+        ("int-too-big-for-float", 10**400, VALUE),
+        ("negative-int-too-big", -(10**400), VALUE),
+        ("text", "10", TYPE),
+        ("none", None, TYPE),
+        ("list", [1.0], TYPE),
+        ("complex", 1j, TYPE),
+        ("array", np.array([1.0, 2.0]), TYPE),
+    ]
+
+
+def polygon_list_values(stage: str) -> list[tuple[str, Any, tuple]]:
+    """`polygons` arguments that must be refused; a bad element is at index 1."""
+    one = stage_polygons(stage, 1)
+    return [
+        ("empty-list", [], VALUE),
+        ("empty-tuple", (), VALUE),
+        ("none", None, TYPE),
+        ("text", "polygons", TYPE),
+        ("int", 3, TYPE),
+        ("generator", (p for p in stage_polygons(stage, 2)), TYPE),
+        ("dict", {0: one[0]}, TYPE),
+        ("element-none", [*one, None], TYPE),
+        ("element-int", [*one, 7], TYPE),
+        ("element-array", [*one, np.array([0.5, 0.5])], TYPE),
+        ("element-text", [*one, "polygon"], TYPE),
+    ]
+
+
+class _Centered:
+    def __init__(self, center: Any):
+        self.center = center
+
+
+class _RaisingCenter:
+    @property
+    def center(self):
+        raise ValueError("polygons[1] has no centre today")
+
+
+def center_polygon_values() -> list[tuple[str, Any, tuple]]:
+    """v1 reads `center` from any object: objects whose `center` is bad must be refused."""
+    base = polygon_list_values("v1")
+    one = stage_polygons("v1", 1)
+    for label, center, errors in point_values():
+        if label in {"fortran-2d"}:
+            continue
+        base.append((f"center-{label}", [*one, _Centered(center)], errors))
+    base.append(("center-raises", [*one, _RaisingCenter()], VALUE))
+    return base
+
+
+def points_values() -> list[tuple[str, Any, tuple]]:
+    """`points` arguments that must be refused; a bad point is at index 1."""
+    good = np.array([0.5, 0.5])
+    cases = [
+        ("empty-list", [], VALUE),
+        ("none", None, TYPE),
+        ("text", "points", TYPE),
+        ("int", 3, TYPE),
+        ("generator", (p for p in [good, good]), TYPE),
+    ]
+    for label, point, errors in point_values():
+        cases.append((f"point-{label}", [good.copy(), point], errors))
+    return cases
+
+
+def float_matrix_values() -> list[tuple[str, Any, tuple]]:
+    data = np.random.default_rng(0).normal(size=(30, 2))
+    return [
+        *_wrong_dtypes((30, 2)),
+        ("1d", np.ones(30), VALUE),
+        ("3d", np.ones((30, 2, 1)), VALUE),
+        ("0d", np.array(1.0), VALUE),
+        ("no-rows", np.zeros((0, 2)), VALUE),
+        ("no-columns", np.zeros((30, 0)), VALUE),
+        *_non_finite((30, 2)),
+        ("huge-values", data * 1e200, VALUE),
+        ("max-float", np.full((30, 2), np.finfo(float).max), VALUE),
+        *_wrong_types(data.tolist()),
+        ("fortran-with-nan", np.asfortranarray(_with_bad_value((data, 7, np.nan))), VALUE),
+        ("strided-with-inf", strided(_with_bad_value((data, 11, np.inf))), VALUE),
+        ("negative-stride-with-nan", _with_bad_value((data, 3, np.nan))[::-1], VALUE),
+    ]
+
+
+def count_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("zero", 0, VALUE),
+        ("negative", -1, VALUE),
+        ("int-too-big-for-64-bits", 10**30, VALUE),
+        ("negative-int-too-big", -(10**30), VALUE),
+        ("float", 2.5, TYPE),
+        ("numpy-float", np.float64(3.0), TYPE),
+        ("text", "3", TYPE),
+        ("none", None, TYPE),
+        ("list", [3], TYPE),
+    ]
+
+
+def folds_values() -> list[tuple[str, Any, tuple]]:
+    return [*count_values(), ("one", 1, VALUE)]
+
+
+def tol_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("negative", -1e-4, VALUE),
+        ("nan", float("nan"), VALUE),
+        ("inf", float("inf"), VALUE),
+        ("minus-inf", float("-inf"), VALUE),
+        ("int-too-big-for-float", 10**400, VALUE),
+        ("text", "0.1", TYPE),
+        ("none", None, TYPE),
+    ]
+
+
+def seed_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("negative", -1, VALUE),
+        ("2-to-the-64", 2**64, VALUE),
+        ("int-too-big", 2**200, VALUE),
+        ("negative-int-too-big", -(2**200), VALUE),
+        ("float", 1.5, TYPE),
+        ("text", "1", TYPE),
+        ("list", [1], TYPE),
+    ]
+
+
+def fraction_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("zero", 0.0, VALUE),
+        ("one", 1.0, VALUE),
+        ("negative", -0.1, VALUE),
+        ("above-one", 1.5, VALUE),
+        ("nan", float("nan"), VALUE),
+        ("inf", float("inf"), VALUE),
+        ("int-too-big-for-float", 10**400, VALUE),
+        ("negative-int-too-big", -(10**400), VALUE),
+        ("text", "0.2", TYPE),
+        ("list", [0.2], TYPE),
+    ]
+
+
+def labels_values() -> list[tuple[str, Any, tuple]]:
+    labels = np.arange(30) % 3
+    return [
+        ("float64", labels.astype(float), TYPE),
+        ("float32", labels.astype(np.float32), TYPE),
+        ("complex", labels.astype(complex), TYPE),
+        ("strings", labels.astype(str), TYPE),
+        ("object", labels.astype(object), TYPE),
+        ("uint64-above-int64", np.full(30, 2**63, dtype=np.uint64), TYPE),
+        ("2d", labels.reshape(15, 2), VALUE),
+        ("0d", np.array(1), VALUE),
+        ("empty", np.array([], dtype=np.int64), VALUE),
+        *_wrong_types(labels.tolist()),
+    ]
+
+
+KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
+    "point": point_values,
+    "points": points_values,
+    "float_vector": float_vector_values,
+    "max_dist": max_dist_values,
+    "center_polygons": center_polygon_values,
+    **{
+        f"polygons_{stage}": (lambda s=stage: polygon_list_values(s))
+        for stage in ["v2", "v3", "v4", "v5"]
+    },
+    "float_matrix": float_matrix_values,
+    "count": count_values,
+    "folds": folds_values,
+    "tol": tol_values,
+    "seed": seed_values,
+    "fraction": fraction_values,
+    "labels": labels_values,
+}
+
+# A bad element of a list argument is named by its index in the message.
+ELEMENT_NAMES = {"points": "points[1]", "polygons": "polygons[1]"}
+
+
+def _substitute(export: Export, where: str | int, value: Any) -> tuple[tuple, dict]:
+    args, kwargs = export.valid()
+    if isinstance(where, int):
+        args = (*args[:where], value, *args[where + 1 :])
+    else:
+        kwargs = {**kwargs, where: value}
+    return args, kwargs
+
+
+def bad_cases(export: Export) -> list[BadCase]:
+    """Every bad call of `export`: each bad value of each argument's kind, then the
+    export's own cases."""
+    cases = []
+    for where, (argument, kind) in export.arguments.items():
+        for label, _value, errors in KINDS[kind]():
+            name = argument
+            if label.startswith(("point-", "element-", "center-")) and argument in ELEMENT_NAMES:
+                name = ELEMENT_NAMES[argument]
+
+            def make(where=where, kind=kind, label=label):
+                # Fresh values for every call (a generator can only be read once).
+                fresh = dict((lab, val) for lab, val, _ in KINDS[kind]())[label]
+                return _substitute(export, where, fresh)
+
+            cases.append(BadCase(export.name, f"{argument}-{label}", make, errors, name))
+    for label, _args, _kwargs, errors, name in export.extra_bad():
+
+        def make(label=label):
+            fresh = {case[0]: case for case in export.extra_bad()}[label]
+            return fresh[1], fresh[2]
+
+        cases.append(BadCase(export.name, label, make, errors, name))
+    return cases
+
+
+# --- the checks of one call ----------------------------------------------------------
+
+
+def _arrays_in(value: Any, found: list[np.ndarray], depth: int = 0) -> None:
+    """The NumPy arrays a call can see: arguments, list elements, polygon attributes."""
+    if depth > 3:
+        return
+    if isinstance(value, np.ndarray):
+        found.append(value)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _arrays_in(item, found, depth + 1)
+    elif isinstance(value, dict):
+        for item in value.values():
+            _arrays_in(item, found, depth + 1)
+    elif value is not None and not isinstance(value, str | bytes | int | float | complex):
+        for attribute in ("x", "y", "center"):
+            try:
+                item = getattr(value, attribute)
+            except Exception:
+                continue
+            if isinstance(item, np.ndarray):
+                found.append(item)
+
+
+class Snapshot:
+    """Copies of every array an export can see, to prove that a call changed none."""
+
+    def __init__(self, args: tuple, kwargs: dict):
+        self.args, self.kwargs = args, kwargs
+        self.before = self._state()
+
+    def _state(self) -> list[tuple[Any, ...]]:
+        arrays: list[np.ndarray] = []
+        _arrays_in(list(self.args), arrays)
+        _arrays_in(self.kwargs, arrays)
+        return [(a.shape, a.dtype.str, a.flags.writeable, a.tobytes()) for a in arrays]
+
+    def changed(self) -> bool:
+        return self._state() != self.before
+
+
+def error_text(error: BaseException) -> str:
+    """The message a user reads: the exception's text and its notes (PyO3 adds a note
+    "while processing 'argument'" to the errors of argument conversion)."""
+    return " ".join([str(error), *getattr(error, "__notes__", [])])
+
+
+def names_argument(error: BaseException, name: str) -> bool:
+    pattern = r"(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])"
+    return re.search(pattern, error_text(error)) is not None
+
+
+def is_panic(error: BaseException) -> bool:
+    return type(error).__name__ == "PanicException"
+
+
+@dataclass
+class Outcome:
+    """What a bad call did; ``problem`` is empty when it behaved."""
+
+    error: str
+    message: str
+    panic: bool
+    mutated: bool
+    problem: str
+
+
+def check_bad_call(
+    call: Callable[..., Any],
+    args: tuple,
+    kwargs: dict,
+    errors: tuple[type[BaseException], ...],
+    name: str,
+) -> Outcome:
+    snapshot = Snapshot(args, kwargs)
+    try:
+        call(*args, **kwargs)
+    except BaseException as error:  # PanicException is a BaseException: catch it too
+        if isinstance(error, KeyboardInterrupt | SystemExit):
+            raise
+        mutated = snapshot.changed()
+        problem = ""
+        if is_panic(error):
+            problem = f"a Rust panic reached Python: {error}"
+        elif not isinstance(error, errors):
+            expected = " or ".join(e.__name__ for e in errors)
+            problem = f"raised {type(error).__name__} instead of {expected}: {error}"
+        elif not names_argument(error, name):
+            problem = f"the message does not name {name!r}: {error_text(error)!r}"
+        if mutated:
+            problem = (problem + "; " if problem else "") + "the call changed an input array"
+        return Outcome(
+            type(error).__name__, error_text(error)[:300], is_panic(error), mutated, problem
+        )
+    mutated = snapshot.changed()
+    return Outcome(
+        "",
+        "",
+        False,
+        mutated,
+        "no exception was raised" + ("; an input changed" if mutated else ""),
+    )
+
+
+# --- memory layouts ------------------------------------------------------------------
+
+
+def strided(array: np.ndarray) -> np.ndarray:
+    """The same values as a non-contiguous view (every other element of a bigger array)."""
+    bigger = np.zeros((array.shape[0] * 2, *array.shape[1:]), dtype=array.dtype)
+    bigger[::2] = array
+    return bigger[::2]
+
+
+def reversed_view(array: np.ndarray) -> np.ndarray:
+    """The same values as a negative-stride view."""
+    return array[::-1].copy()[::-1]
+
+
+def fortran(array: np.ndarray) -> np.ndarray:
+    return np.asfortranarray(array)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    copy = array.copy()
+    copy.setflags(write=False)
+    return copy
+
+
+LAYOUTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "strided": strided,
+    "negative-stride": reversed_view,
+    "fortran": fortran,
+    "read-only": read_only,
+}
+
+
+# --- hypothesis: random invalid values ---------------------------------------------
+
+WRONG_DTYPES = [np.int64, np.int32, np.float32, np.float16, np.complex128, np.bool_, np.uint8]
+
+
+def invalid_float_arrays(
+    ndim: int, min_len: int, exact_len: int | None = None
+) -> st.SearchStrategy:
+    """Arrays that a float64 argument of `ndim` dimensions must refuse: a wrong dtype, a
+    wrong number of dimensions, a wrong length, or a NaN/infinity among finite values;
+    in any memory layout."""
+    shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)
+    wrong_dtype = st.tuples(st.sampled_from(WRONG_DTYPES), shapes).flatmap(
+        lambda ds: hnp.arrays(ds[0], ds[1])
+    )
+    wrong_ndim = hnp.arrays(
+        np.float64,
+        shapes.filter(lambda s: len(s) != ndim),
+        elements=st.floats(-10, 10),
+    )
+    if ndim == 1:
+        lengths = st.integers(0, 6).filter(
+            lambda n: n < min_len or (exact_len is not None and n != exact_len)
+        )
+        wrong_shape = lengths.flatmap(
+            lambda n: hnp.arrays(np.float64, (n,), elements=st.floats(-10, 10))
+        )
+    else:
+        wrong_shape = st.sampled_from([(0, 2), (4, 0), (0, 0)]).map(np.zeros)
+    good_len = exact_len or max(min_len, 3)
+    good_shape = (good_len,) if ndim == 1 else (30, 2)
+    non_finite = st.tuples(
+        hnp.arrays(np.float64, good_shape, elements=st.floats(-1e3, 1e3)),
+        st.integers(0, int(np.prod(good_shape)) - 1),
+        st.sampled_from([np.nan, np.inf, -np.inf]),
+    ).map(_with_bad_value)
+    return st.tuples(
+        st.one_of(wrong_dtype, wrong_ndim, wrong_shape, non_finite),
+        st.sampled_from([None, *LAYOUTS]),
+    ).map(_in_layout)
+
+
+def _with_bad_value(drawn: tuple[np.ndarray, int, float]) -> np.ndarray:
+    values, position, bad = drawn
+    values = values.copy()
+    values.flat[position] = bad
+    return values
+
+
+def _in_layout(drawn: tuple[np.ndarray, str | None]) -> np.ndarray:
+    array, layout = drawn
+    if layout is None or array.ndim == 0 or array.shape[0] == 0:
+        return array
+    return LAYOUTS[layout](array)
+
+
+def invalid_labels() -> st.SearchStrategy:
+    float_labels = hnp.arrays(
+        st.sampled_from([np.float64, np.float32, np.complex128]),
+        st.integers(1, 8),
+        elements=st.integers(0, 3),
+    )
+    wrong_ndim = hnp.arrays(
+        np.int64, hnp.array_shapes(min_dims=2, max_dims=3, max_side=4), elements=st.integers(0, 3)
+    )
+    empty = st.sampled_from([np.int64, np.int32, np.int8]).map(lambda d: np.zeros(0, d))
+    return st.tuples(
+        st.one_of(float_labels, wrong_ndim, empty), st.sampled_from([None, *LAYOUTS])
+    ).map(_in_layout)
+
+
+def wrong_python_types() -> st.SearchStrategy:
+    return st.one_of(
+        st.none(),
+        st.text(max_size=5),
+        st.binary(max_size=5),
+        st.lists(st.floats(allow_nan=False), max_size=3),
+        st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    )
+
+
+def invalid_positive_float() -> st.SearchStrategy:
+    return st.one_of(
+        st.floats(max_value=0.0),
+        st.floats(min_value=0.0, max_value=1e-155, exclude_min=True),
+        st.floats(min_value=1e155),
+        st.just(float("nan")),
+        st.integers(max_value=0),
+        st.integers(min_value=2**1030, max_value=2**1100),
+    )
+
+
+def invalid_count(minimum: int) -> st.SearchStrategy:
+    return st.one_of(
+        st.integers(max_value=minimum - 1),
+        st.integers(min_value=2**63),
+        st.integers(max_value=-(2**63) - 1),
+    )
+
+
+def invalid_fraction() -> st.SearchStrategy:
+    return st.one_of(
+        st.floats(max_value=0.0),
+        st.floats(min_value=1.0),
+        st.just(float("nan")),
+        st.integers(min_value=2**1030, max_value=2**1100),
+    )
+
+
+def invalid_seed() -> st.SearchStrategy:
+    return st.one_of(st.integers(max_value=-1), st.integers(min_value=2**64), st.floats())
+
+
+def invalid_tol() -> st.SearchStrategy:
+    return st.one_of(
+        st.floats(max_value=0.0, exclude_max=True),
+        st.sampled_from([float("nan"), float("inf")]),
+        st.integers(min_value=2**1030, max_value=2**1100),
+    )
+
+
+# For each kind: a hypothesis strategy of values that must be refused with a
+# TypeError or ValueError. Element kinds put the bad value at index 1 of a list.
+def _list_with_bad_point(point_strategy: st.SearchStrategy) -> st.SearchStrategy:
+    return point_strategy.map(lambda point: [np.array([0.5, 0.5]), point])
+
+
+def _polygons_with_bad_element(stage: str) -> st.SearchStrategy:
+    element = st.one_of(wrong_python_types(), st.integers(), invalid_float_arrays(1, 2, 2))
+    return element.map(lambda bad: [*stage_polygons(stage, 1), bad])
+
+
+def _v1_polygons_with_bad_center() -> st.SearchStrategy:
+    center = st.one_of(invalid_float_arrays(1, 2, exact_len=2), wrong_python_types())
+    return center.map(lambda bad: [*stage_polygons("v1", 1), _Centered(bad)])
+
+
+FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
+    "point": lambda: st.one_of(invalid_float_arrays(1, 2, exact_len=2), wrong_python_types()),
+    "points": lambda: st.one_of(
+        _list_with_bad_point(
+            st.one_of(invalid_float_arrays(1, 2, exact_len=2), wrong_python_types())
+        ),
+        st.just([]),
+    ),
+    "float_vector": lambda: st.one_of(invalid_float_arrays(1, 3), wrong_python_types()),
+    "max_dist": lambda: st.one_of(invalid_positive_float(), wrong_python_types()),
+    "center_polygons": _v1_polygons_with_bad_center,
+    **{
+        f"polygons_{stage}": (lambda s=stage: _polygons_with_bad_element(s))
+        for stage in ["v2", "v3", "v4", "v5"]
+    },
+    "float_matrix": lambda: st.one_of(invalid_float_arrays(2, 1), wrong_python_types()),
+    "count": lambda: st.one_of(invalid_count(1), st.floats(), st.text(max_size=3), st.none()),
+    "folds": lambda: st.one_of(invalid_count(2), st.floats(), st.text(max_size=3), st.none()),
+    "tol": lambda: st.one_of(invalid_tol(), st.text(max_size=3), st.none()),
+    "seed": lambda: st.one_of(invalid_seed(), st.text(max_size=3)),
+    "fraction": lambda: st.one_of(invalid_fraction(), st.text(max_size=3)),
+    "labels": lambda: st.one_of(invalid_labels(), wrong_python_types()),
+}
+
+
+def fuzz_argument(export: Export) -> st.SearchStrategy:
+    """(where, argument name, name in the message, bad value) for one argument of `export`."""
+    choices = []
+    for where, (argument, kind) in export.arguments.items():
+        name = argument
+        strategy = FUZZ[kind]()
+        choices.append(strategy.map(lambda value, w=where, a=argument, n=name: (w, a, n, value)))
+    return st.one_of(*choices)
+
+
+def substitute(export: Export, where: str | int, value: Any) -> tuple[tuple, dict]:
+    return _substitute(export, where, value)
+
+
+def all_bad_cases() -> dict[str, list[BadCase]]:
+    return {name: bad_cases(export) for name, export in REGISTRY.items()}
+
+
+__all__ = [
+    "EITHER",
+    "LAYOUTS",
+    "BadCase",
+    "Outcome",
+    "all_bad_cases",
+    "bad_cases",
+    "check_bad_call",
+    "error_text",
+    "fuzz_argument",
+    "is_panic",
+    "names_argument",
+    "poly_match_rs",
+    "substitute",
+]
