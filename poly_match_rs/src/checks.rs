@@ -184,8 +184,10 @@ pub fn polygon_coordinates(
         )));
     }
     // `to_owned_array` copies, so the caller's arrays are never shared or modified.
-    let x = x.to_owned_array();
-    let y = y.to_owned_array();
+    // A copy of a view with a negative stride (`x[::-1]`) keeps that stride, and
+    // `as_slice` then finds no slice in it: `as_standard_layout` puts it in order.
+    let x = x.to_owned_array().as_standard_layout().into_owned();
+    let y = y.to_owned_array().as_standard_layout().into_owned();
     for (name, values) in [("x", &x), ("y", &y)] {
         if !values.iter().all(|v| v.is_finite()) {
             return Err(PyValueError::new_err(format!(
