@@ -441,7 +441,7 @@ pub fn find_best_polygons<'py>(
     py: Python<'py>,
     polygons: &Bound<'py, PyAny>,
     points: &Bound<'py, PyAny>,
-    max_dist: f64,
+    #[pyo3(from_py_with = checks::max_dist_arg)] max_dist: f64,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     // exercise: poly_match_v5 hard: check the input, read polygons and points into Rust vectors, match them with the GIL released, then build the pairs
     let polygons = checks::non_empty_list(polygons, "polygons")?;
