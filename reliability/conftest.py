@@ -80,7 +80,7 @@ def runner_pool():
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not STATS:
+    if not STATS and not MEMORY:
         return
     keys = [
         ("exports", "exports covered"),

@@ -81,8 +81,10 @@ def run_memory(export_name: str, calls: int) -> dict[str, Any]:
     export = REGISTRY[export_name]
     # Inputs are made once: only the calls are repeated.
     good = None if "no-valid-call" in export.tags else export.valid()
-    first_bad = bad_cases(export)[0]
-    bad = first_bad.make()
+    # A spread of bad cases (the first argument's, the last ones), cycled through.
+    cases = bad_cases(export)
+    chosen = cases[:: max(1, len(cases) // 8)]
+    bad = [case.make() for case in chosen]
 
     def good_calls(n: int) -> None:
         if good is None:
@@ -92,14 +94,18 @@ def run_memory(export_name: str, calls: int) -> dict[str, Any]:
             export.call(*args, **kwargs)
 
     def bad_calls(n: int) -> None:
-        args, kwargs = bad
-        for _ in range(n):
+        for i in range(n):
+            args, kwargs = bad[i % len(bad)]
             try:
                 export.call(*args, **kwargs)
             except (TypeError, ValueError):
                 pass
 
-    report: dict[str, Any] = {"export": export_name, "calls": calls, "bad_case": first_bad.case}
+    report: dict[str, Any] = {
+        "export": export_name,
+        "calls": calls,
+        "bad_cases": [case.case for case in chosen],
+    }
     for label, run in (("good", good_calls), ("bad", bad_calls)):
         run(max(calls // 10, 100))  # warm-up: caches, allocator pools, lazy imports
         gc.collect()

@@ -1,0 +1,49 @@
+"""Resident memory stays flat over 10 000 calls of every export, good input or bad.
+
+Each export runs in a process of its own (``reliability_runner.py memory``): a warm-up,
+then 10 000 calls with the registry's small valid input and 10 000 calls cycling through
+bad inputs (the error path must not leak either), with the resident set size read from
+``/proc/self/statm`` before and after. The largest allocation of one call on big inputs
+is measured by ``memory_report.py`` (see docs/errors.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import MEMORY, describe_crash
+from reliability_exports import REGISTRY
+from reliability_runner import rss_bytes
+
+CALLS = 10_000
+ALLOWED_GROWTH = 4 * 2**20  # "within a few MiB": allocator pools, interned strings
+
+
+@pytest.fixture(scope="module", autouse=True)
+def start_all_runs(runner_pool):
+    for name in sorted(REGISTRY):
+        runner_pool.start("memory", name, str(CALLS))
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_memory_stays_flat_over_many_calls(runner_pool, name):
+    run = runner_pool.result("memory", name, str(CALLS))
+    assert run["returncode"] == 0 and run["report"], describe_crash(run)
+    report = run["report"]
+    MEMORY[name] = report
+    assert report["good_growth"] <= ALLOWED_GROWTH, (
+        f"{name}: {CALLS} good calls grew the resident memory by "
+        f"{report['good_growth'] / 2**20:.1f} MiB"
+    )
+    assert report["bad_growth"] <= ALLOWED_GROWTH, (
+        f"{name}: {CALLS} bad calls grew the resident memory by "
+        f"{report['bad_growth'] / 2**20:.1f} MiB"
+    )
+
+
+def test_the_memory_probe_sees_a_leak():
+    # The probe above must be able to fail: 16 MiB kept alive shows up in it.
+    before = rss_bytes()
+    kept = np.ones(2 * 2**20)  # 16 MiB, written, so resident
+    assert rss_bytes() - before >= 15 * 2**20
+    del kept
