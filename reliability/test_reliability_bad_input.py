@@ -17,25 +17,6 @@ from reliability_exports import REGISTRY
 
 FUZZ_EXAMPLES = 120
 
-# Defects found by these tests in files this suite may not change, with the fix to make.
-# A test that meets only known defects is an expected failure (xfail); once a defect is
-# fixed, test_known_defects_are_still_there fails until its entry is removed.
-KNOWN_DEFECTS = {
-    (
-        "poly_match_rs.v5.find_best_polygons",
-        "max_dist",
-        "raised OverflowError",
-    ): "lib_v5.rs reads max_dist as a bare f64: max_dist=10**400 raises OverflowError. "
-    "Fix: `#[pyo3(from_py_with = checks::max_dist_arg)] max_dist: f64`, as in v1-v4.",
-}
-
-
-def _known(export: str, argument: str, problem: str) -> str | None:
-    for (name, arg, text), reason in KNOWN_DEFECTS.items():
-        if name == export and argument.startswith(arg) and text in problem:
-            return reason
-    return None
-
 
 @pytest.fixture(scope="module", autouse=True)
 def start_all_runs(runner_pool):
@@ -46,15 +27,9 @@ def start_all_runs(runner_pool):
 
 
 def _finish(export: str, problems: list[tuple[str, str]]) -> None:
-    unknown = [
-        (where, problem) for where, problem in problems if not _known(export, where, problem)
-    ]
-    assert not unknown, f"{export}: {len(unknown)} bad calls misbehaved:\n" + "\n".join(
-        f"  {where}: {problem}" for where, problem in unknown
+    assert not problems, f"{export}: {len(problems)} bad calls misbehaved:\n" + "\n".join(
+        f"  {where}: {problem}" for where, problem in problems
     )
-    if problems:
-        reasons = {_known(export, where, problem) for where, problem in problems}
-        pytest.xfail("known defect: " + " ".join(sorted(r for r in reasons if r)))
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -87,16 +62,3 @@ def test_random_bad_inputs_raise_a_clear_error(runner_pool, name):
         name,
         [(p["argument"], f"{p['problem']} (value {p['value']})") for p in report["problems"]],
     )
-
-
-def test_known_defects_are_still_there(runner_pool):
-    """An entry of KNOWN_DEFECTS whose defect is gone must be removed (no stale excuses)."""
-    for export, argument, text in KNOWN_DEFECTS:
-        run = runner_pool.result("bad", export)
-        assert run["report"] is not None, describe_crash(run)
-        seen = [
-            case
-            for case in run["report"]["cases"]
-            if case["case"].startswith(argument) and text in case["problem"]
-        ]
-        assert seen, f"{export}: {text!r} no longer happens: remove it from KNOWN_DEFECTS"
