@@ -8,6 +8,7 @@ serial call; shared ``Polygon`` objects must read the same from every thread.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -139,40 +140,69 @@ def test_shared_polygons_read_the_same_from_every_thread(stage):
         np.testing.assert_array_equal(polygon.y, y)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect (ml_demos_rs/src/stratified.rs): the split reads `y` in place with "
-    "the GIL released; a thread writing a new label into `y` meanwhile sends the core "
-    "into an index out of bounds, and Python gets a PanicException",
-)
-def test_a_thread_writing_to_y_during_a_split_gets_no_panic():
-    n = 1_000_000
-    y = np.zeros(n, dtype=np.int64)
-    y[::2] = 1
+def _with_a_writer(write: Callable[[], None], calls: list[Callable[[], Any]], rounds: int):
+    """Run `calls` `rounds` times while another thread keeps calling `write`; returns
+    (panics and other unexpected errors, ValueError messages)."""
     stop = threading.Event()
 
     def writer() -> None:
-        label = 0
         while not stop.is_set():
-            label = 7 - label  # labels the split did not see when it started
-            y[1::2] = label
+            write()
 
     thread = threading.Thread(target=writer)
     thread.start()
-    panics = []
+    unexpected, value_errors = [], []
     try:
-        for _ in range(20):
-            for call in (
-                lambda: ml_demos_rs.stratified_train_test_indices(y, 0.2, seed=1),
-                lambda: ml_demos_rs.stratified_kfold_indices(y, 3, seed=1),
-            ):
+        for _ in range(rounds):
+            for call in calls:
                 try:
                     call()
-                except ValueError:
-                    pass  # a clear error about the changing labels would be fine
+                except ValueError as error:
+                    value_errors.append(str(error))
                 except BaseException as error:
-                    panics.append(f"{type(error).__name__}: {error}")
+                    unexpected.append(f"{type(error).__name__}: {error}")
     finally:
         stop.set()
         thread.join()
-    assert not panics, f"{len(panics)} of 40 calls panicked, e.g. {panics[0]}"
+    return unexpected, value_errors
+
+
+def test_a_thread_writing_to_y_during_a_split_gets_a_value_error_not_a_panic():
+    # The splits read `y` in place with the GIL released (a copy would cost more than
+    # the split on this machine); labels that appear meanwhile used to send the core
+    # into an index out of bounds (a PanicException). Now: a ValueError saying so.
+    y = np.zeros(200_000, dtype=np.int64)
+    y[::2] = 1
+    labels = itertools.cycle([7, 0])
+
+    def write() -> None:
+        y[1::2] = next(labels)  # labels the split did not see when it started
+
+    calls = [
+        lambda: ml_demos_rs.stratified_train_test_indices(y, 0.2, seed=1),
+        lambda: ml_demos_rs.stratified_kfold_indices(y, 3, seed=1),
+    ]
+    unexpected, value_errors = _with_a_writer(write, calls, rounds=10)
+    assert not unexpected, f"{len(unexpected)} of 20 calls failed badly, e.g. {unexpected[0]}"
+    assert all("y changed while it was being split" in m for m in value_errors), value_errors[:3]
+    # The race did happen (it did in every call before the fix): the check was exercised.
+    assert value_errors, "no call saw y change: the writer thread never ran during a split"
+
+
+def test_a_thread_writing_to_the_data_during_kmeans_gets_no_panic():
+    # k-means copies its data before releasing the GIL, so a value written meanwhile
+    # (NaN, huge) is either in the copy (a ValueError) or not (a normal fit).
+    base = np.random.default_rng(0).normal(size=(20_000, 3))
+    data = base.copy()
+    values = itertools.cycle([np.nan, 1e200, np.inf, 0.0])
+
+    def write() -> None:
+        data[:] = next(values)
+        data[:] = base
+
+    calls = [
+        lambda: ml_demos_rs.kmeans(data, 4, seed=1, max_iter=10),
+        lambda: ml_demos_rs.kmeans_linfa(data, 4, seed=1, max_iter=10),
+    ]
+    unexpected, _ = _with_a_writer(write, calls, rounds=5)
+    assert not unexpected, f"{len(unexpected)} of 10 calls failed badly, e.g. {unexpected[0]}"

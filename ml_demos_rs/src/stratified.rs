@@ -83,6 +83,15 @@ impl Classes {
     }
 }
 
+/// The error when the labels changed while they were being split: the Python wrappers
+/// release the GIL, and another thread can write to the caller's `y` meanwhile.
+fn y_changed() -> Error {
+    Error::value(
+        "y changed while it was being split (another thread wrote to it): \
+         pass a copy, or wait for the split to finish before changing y",
+    )
+}
+
 /// In which order the classes are numbered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClassOrder {
@@ -110,7 +119,12 @@ pub fn encode_classes<T: Copy + Into<i64>>(y: ArrayView1<T>, order: ClassOrder) 
         let mut table = vec![u32::MAX; (max - min) as usize + 1];
         for &label in y {
             let label: i64 = label.into();
-            let code = &mut table[(label - min) as usize];
+            // `get_mut`: the callers release the GIL, so another Python thread may change
+            // `y` meanwhile and a label can fall outside min..=max. It is left out here,
+            // and the caller reports the missing samples instead of panicking.
+            let Some(code) = table.get_mut(label.wrapping_sub(min) as usize) else {
+                continue;
+            };
             if *code == u32::MAX {
                 *code = values.len() as u32;
                 values.push(label);
@@ -350,12 +364,14 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
     // exercise: stratif1_rust_scratch easy: keep a shuffled index in train while its class needs train samples, else move it to test while its class needs test samples
     train.retain(|&index| {
         let class = classes.code(y[index as usize].into());
-        if train_left[class] > 0 {
-            train_left[class] -= 1;
+        // `get_mut`: a label not seen when the classes were counted (another thread
+        // wrote to `y`) has no class; the sample is dropped and reported below.
+        if let Some(left) = train_left.get_mut(class).filter(|left| **left > 0) {
+            *left -= 1;
             return true;
         }
-        if test_left[class] > 0 {
-            test_left[class] -= 1;
+        if let Some(left) = test_left.get_mut(class).filter(|left| **left > 0) {
+            *left -= 1;
             test.push(index);
         }
         false
@@ -366,6 +382,9 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
     // stub:
     // let (train, test): (Vec<i64>, Vec<i64>) = todo_exercise!("stratif1_rust_scratch", "pick each class's train and test samples at random: shuffle the indices once, then walk them");
     // end exercise
+    if train.len() != n_train || test.len() != n_test {
+        return Err(y_changed());
+    }
     Ok((train, test))
     // stub:
     // todo_exercise!("stratif1_rust_scratch", "stratified train/test split: sizes, classes and their counts (approximate_mode), then a random choice of each class's train and test samples, shuffled")
@@ -511,13 +530,24 @@ where
         .collect();
     // exercise: stratif2_rust_scratch easy: walk the samples in index order; each takes the next ticket of its class and goes to that fold
     classes.for_each_code(y, |index, class| {
-        let fold: u64 = fold_of_class_member[class][next_member[class]].into();
-        next_member[class] += 1;
+        // `get`: with `y` changed by another thread meanwhile, a sample can have no
+        // class or its class no ticket left; it is left out and reported below.
+        let Some(next) = next_member.get_mut(class) else {
+            return;
+        };
+        let Some(&fold) = fold_of_class_member[class].get(*next) else {
+            return;
+        };
+        *next += 1;
+        let fold: u64 = fold.into();
         folds[fold as usize].push(index as i64);
     });
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "walk the samples in index order; each takes the next ticket of its class and goes to that fold");
     // end exercise
+    if folds.iter().map(Vec::len).sum::<usize>() != y.len() {
+        return Err(y_changed());
+    }
     Ok(folds)
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "for each class, shuffle its fold tickets (as many of each fold as the allocation says), then give each sample, in index order, the next ticket of its class")
