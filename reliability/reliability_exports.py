@@ -484,3 +484,21 @@ def signature_text(obj: Any) -> str:
         return str(inspect.signature(obj))
     except (TypeError, ValueError):
         return "(...)"
+
+
+def main() -> None:
+    """Print the inventory: ``python reliability/reliability_exports.py``."""
+    from reliability_inputs import bad_cases
+
+    for name, obj in sorted(discover_exports().items()):
+        if is_constant(obj):
+            print(f"{name} = {obj!r} (constant)")
+            continue
+        export = REGISTRY.get(name)
+        cases = len(bad_cases(export)) if export else 0
+        gil = ", releases the GIL" if export and export.releases_gil else ""
+        print(f"{name}{signature_text(obj)}: {cases} bad inputs{gil}")
+
+
+if __name__ == "__main__":
+    main()

@@ -83,3 +83,12 @@ def test_the_constant_matches_the_baseline():
 def test_stage_v0_exports_nothing():
     # The baseline is pure Python: the Rust module of stage v0 is empty on purpose.
     assert [n for n in dir(poly_match_rs._poly_match_rs.v0) if not n.startswith("_")] == []
+
+
+def test_the_printed_inventory_lists_every_export(capsys):
+    from reliability_exports import main
+
+    main()
+    printed = capsys.readouterr().out
+    for name in [*REGISTRY, *CONSTANTS]:
+        assert f"{name}(" in printed or f"{name} =" in printed, name
