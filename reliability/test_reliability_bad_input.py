@@ -12,8 +12,8 @@ fails the test instead of killing pytest.
 from __future__ import annotations
 
 import pytest
-from conftest import STATS, describe_crash
 from reliability_exports import REGISTRY
+from reliability_support import STATS, describe_crash
 
 FUZZ_EXAMPLES = 120
 

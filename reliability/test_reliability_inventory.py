@@ -9,7 +9,6 @@ from __future__ import annotations
 import inspect
 
 import pytest
-from conftest import STATS
 from reliability_exports import (
     CONSTANTS,
     DEBUG_HOOKS,
@@ -21,6 +20,7 @@ from reliability_exports import (
     poly_project,
 )
 from reliability_inputs import bad_cases
+from reliability_support import STATS
 
 import poly_match_rs
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import MEMORY, describe_crash
 from reliability_exports import REGISTRY
 from reliability_runner import rss_bytes
+from reliability_support import MEMORY, describe_crash
 
 CALLS = 10_000
 ALLOWED_GROWTH = 4 * 2**20  # "within a few MiB": allocator pools, interned strings

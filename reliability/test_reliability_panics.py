@@ -16,7 +16,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import describe_crash, run_isolated
+from reliability_support import describe_crash, run_isolated
 
 MODULES = ["poly_match_rs._poly_match_rs", "ml_demos_rs._ml_demos_rs"]
 

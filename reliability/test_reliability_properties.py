@@ -14,12 +14,12 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from conftest import STATS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from reliability_exports import ml_suites, poly_project
 from reliability_inputs import LAYOUTS, Snapshot
+from reliability_support import STATS
 from sklearn.cluster import KMeans
 from sklearn.model_selection import StratifiedKFold, train_test_split
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import STATS
 from reliability_exports import REGISTRY, poly_project
+from reliability_support import STATS
 
 import ml_demos_rs
 import poly_match_rs
