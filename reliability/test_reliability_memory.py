@@ -47,3 +47,17 @@ def test_the_memory_probe_sees_a_leak():
     kept = np.ones(2 * 2**20)  # 16 MiB, written, so resident
     assert rss_bytes() - before >= 15 * 2**20
     del kept
+
+
+def test_the_memory_report_measures_numpy_and_rust_allocations():
+    # memory_report.py on a small input: the rows that stratified_train_test_split
+    # copies with NumPy are traced; v5's Polygon copies its vertices in Rust (RSS only).
+    from memory_report import CASES, measure
+
+    setup, _, _ = CASES["ml_demos_rs.stratified_train_test_split (n x 2 rows)"]
+    rows = measure(setup.format(n=200_000))
+    assert rows["traced_peak"] >= 200_000 * 2 * 8  # the X_train and X_test rows
+    setup, _, _ = CASES["poly_match_rs.v5.Polygon (n vertices)"]
+    polygon = measure(setup.format(n=1_000_000))
+    assert polygon["traced_peak"] < 2**20  # nothing through Python's allocator
+    assert polygon["peak_rss_rise"] >= 16 * 10**6  # the [x, y] pairs in Rust
