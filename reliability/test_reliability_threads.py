@@ -199,8 +199,9 @@ def test_a_thread_writing_to_y_during_a_split_gets_a_value_error_not_a_panic():
 
 
 def test_a_thread_writing_to_the_data_during_kmeans_gets_no_panic():
-    # k-means copies its data before releasing the GIL, so a value written meanwhile
-    # (NaN, huge) is either in the copy (a ValueError) or not (a normal fit).
+    # The from-scratch k-means reads the caller's array in place with the GIL released:
+    # a value written meanwhile (NaN, huge) gives a ValueError or a fit, never a panic.
+    # linfa gets a copy, so the value is either in the copy (a ValueError) or not.
     base = np.random.default_rng(0).normal(size=(20_000, 3))
     data = base.copy()
     values = itertools.cycle([np.nan, 1e200, np.inf, 0.0])

@@ -353,6 +353,14 @@ pub fn kmeans_plus_plus<R: Rng>(
                 .with_min_len(BLOCK_ROWS)
                 .for_each(update);
         }
+        // Squared distances too large for a float64 make the total weight infinite:
+        // say so, rather than drawing from it.
+        if !nearest.iter().sum::<f64>().is_finite() {
+            return Err(Error::value(
+                "data holds values too large for k-means in float64: the squared \
+                 distances overflow; rescale the data (e.g. divide by its standard deviation)",
+            ));
+        }
         // exercise: kmeans_rust_scratch intermediate: draw the next centroid: row i with a probability proportional to nearest[i] (rand's WeightedIndex)
         let chosen = match WeightedIndex::new(&nearest) {
             Ok(weights) => weights.sample(rng),

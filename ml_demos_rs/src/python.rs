@@ -2,7 +2,7 @@
 //!
 //! Each wrapper (1) checks what Python handed over (type, dtype, shape) and turns a
 //! mistake into a `TypeError` or `ValueError` that names the argument, (2) borrows
-//! the NumPy arrays as read-only ndarray views, or copies them for k-means (see
+//! the NumPy arrays as read-only ndarray views (linfa's k-means gets a copy, see
 //! [`owned_copy`]); nothing is modified, (3) releases the GIL (`py.detach`) while the
 //! core runs, so other Python threads can go on, and (4) converts the result to NumPy
 //! arrays.
@@ -257,11 +257,11 @@ impl InitArg {
 
 /// A copy of a NumPy array, in standard (C) layout, made while we hold the GIL.
 ///
-/// Why not run k-means on the caller's array directly, as a read-only view? While the
-/// GIL is released, another Python thread can write to that array (NumPy does not stop
-/// it), so the numbers checked before the core runs would not be the numbers it reads:
-/// a huge value written meanwhile made the k-means++ draw `unwrap` an error, and Python
-/// got a `PanicException`. The copy costs one pass over the data, a few percent of a fit.
+/// Why linfa does not run on the caller's array directly: while the GIL is released,
+/// another Python thread can write to that array (NumPy does not stop it), so the
+/// numbers checked before the fit would not be the numbers linfa reads, and linfa panics
+/// (an `unwrap` in its k-means++ draw) on values whose squared distances overflow. Our
+/// own core needs no copy: it returns an error on such values wherever it meets them.
 fn owned_copy<T: numpy::Element + Clone, D: ndarray::Dimension>(
     array: &numpy::PyReadonlyArray<'_, T, D>,
 ) -> ndarray::Array<T, D> {
@@ -276,41 +276,71 @@ fn largest_value(n: usize, d: usize) -> f64 {
     (f64::MAX / (4.0 * n as f64 * d.max(1) as f64)).sqrt()
 }
 
-/// A `ValueError` when `data` or the initial centroids hold values so large that the
-/// squared distances overflow (see [`largest_value`]); NaN and infinity are left to the
-/// cores, which name them.
-fn values_fit<'a>(data: ArrayView2<'a, f64>, init: &Init<'a>) -> crate::error::Result<()> {
-    let limit = largest_value(data.nrows(), data.ncols());
-    let largest = |values: ArrayView2<'_, f64>| {
-        values
-            .iter()
-            .filter(|v| v.is_finite())
-            .fold(0.0_f64, |max, v| max.max(v.abs()))
-    };
-    let centroids = match init {
-        Init::Centroids(centroids) => Some(*centroids),
-        _ => None,
-    };
-    for (name, values) in [("data", Some(data)), ("init", centroids)] {
-        let Some(values) = values else { continue };
-        let found = largest(values);
-        if found >= limit {
-            return Err(crate::error::Error::value(format!(
-                "{name} holds values too large for k-means in float64: the largest is \
-                 {found:e}, and with {} rows of {} features the squared distances would \
-                 overflow above {limit:e}; rescale the data (e.g. divide by its standard \
-                 deviation)",
-                data.nrows(),
-                data.ncols()
-            )));
-        }
+/// A `ValueError` when `values` (the argument `name`) hold numbers so large that the
+/// squared distances of k-means on `n_rows` rows of `n_features` overflow (see
+/// [`largest_value`]); NaN and infinity are left to the cores, which name them.
+fn values_fit(
+    name: &str,
+    values: ArrayView2<'_, f64>,
+    n_rows: usize,
+    n_features: usize,
+) -> crate::error::Result<()> {
+    let limit = largest_value(n_rows, n_features);
+    let found = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0_f64, |max, v| max.max(v.abs()));
+    if found >= limit {
+        return Err(crate::error::Error::value(format!(
+            "{name} holds values too large for k-means in float64: the largest is \
+             {found:e}, and with {n_rows} rows of {n_features} features the squared \
+             distances would overflow above {limit:e}; rescale the data (e.g. divide by \
+             its standard deviation)"
+        )));
     }
     Ok(())
 }
 
-/// Everything a k-means call needs, checked and copied.
-struct KMeansCall {
-    data: Array2<f64>,
+/// `values_fit` for the data and, when given, the initial centroids.
+fn data_and_init_fit(data: ArrayView2<'_, f64>, init: &Init<'_>) -> crate::error::Result<()> {
+    let (n_rows, n_features) = data.dim();
+    values_fit("data", data, n_rows, n_features)?;
+    if let Init::Centroids(centroids) = init {
+        values_fit("init", *centroids, n_rows, n_features)?;
+    }
+    Ok(())
+}
+
+/// The from-scratch k-means, with the checks on values too large for float64: the
+/// centroids given as `init` up front (they are few), the data after the fit (a
+/// non-finite inertia can only come from squared distances that overflowed, since NaN
+/// and infinity are rejected first), which costs no extra pass over the data.
+fn scratch_fit(
+    data: ArrayView2<'_, f64>,
+    init: &Init<'_>,
+    options: &Options,
+) -> crate::error::Result<kmeans::KMeansFit> {
+    if let Init::Centroids(centroids) = init {
+        values_fit("init", *centroids, data.nrows(), data.ncols())?;
+    }
+    let fit = kmeans::fit(data, init, options)?;
+    if !fit.inertia.is_finite() || fit.centroids.iter().any(|v| !v.is_finite()) {
+        return Err(crate::error::Error::value(format!(
+            "data holds values too large for k-means in float64: with {} rows of {} \
+             features the squared distances overflow; rescale the data (e.g. divide by \
+             its standard deviation)",
+            data.nrows(),
+            data.ncols()
+        )));
+    }
+    Ok(fit)
+}
+
+/// Everything a k-means call needs, checked. `data` is the caller's array, read in
+/// place (the from-scratch core never panics, whatever the values, even if another
+/// thread writes to the array meanwhile); linfa gets a copy (see `py_kmeans_linfa`).
+struct KMeansCall<'py> {
+    data: PyReadonlyArray2<'py, f64>,
     init: InitArg,
     options: Options,
 }
@@ -322,8 +352,8 @@ fn kmeans_call<'py>(
     tol: f64,
     init: Option<&Bound<'py, PyAny>>,
     seed: Option<i128>,
-) -> PyResult<KMeansCall> {
-    let data = owned_copy(&float_matrix(data, "data")?);
+) -> PyResult<KMeansCall<'py>> {
+    let data = float_matrix(data, "data")?;
     let options = Options {
         n_clusters: positive(n_clusters, "n_clusters")?,
         max_iter: positive(max_iter, "max_iter")?,
@@ -397,11 +427,8 @@ pub fn kmeans_alamano<'py>(
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<CentroidsAndLabels<'py>> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
-    let (view, init) = (call.data.view(), call.init.as_init());
-    let fit = py.detach(|| {
-        values_fit(view, &init)?;
-        kmeans::fit(view, &init, &call.options)
-    })?;
+    let (view, init) = (call.data.as_array(), call.init.as_init());
+    let fit = py.detach(|| scratch_fit(view, &init, &call.options))?;
     Ok((fit.centroids.into_pyarray(py), fit.labels.into_pyarray(py)))
 }
 
@@ -424,11 +451,8 @@ pub fn py_kmeans<'py>(
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<KMeansResult> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
-    let (view, init) = (call.data.view(), call.init.as_init());
-    let fit = py.detach(|| {
-        values_fit(view, &init)?;
-        kmeans::fit(view, &init, &call.options)
-    })?;
+    let (view, init) = (call.data.as_array(), call.init.as_init());
+    let fit = py.detach(|| scratch_fit(view, &init, &call.options))?;
     Ok(KMeansResult {
         centroids: fit.centroids.into_pyarray(py).unbind(),
         labels: fit.labels.into_pyarray(py).unbind(),
@@ -457,9 +481,12 @@ pub fn py_kmeans_linfa<'py>(
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<KMeansResult> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
-    let (view, init) = (call.data.view(), call.init.as_init());
+    // linfa panics on values whose squared distances overflow: check a copy, so that
+    // no other thread can change the values between the check and the fit.
+    let data = owned_copy(&call.data);
+    let (view, init) = (data.view(), call.init.as_init());
     let fit = py.detach(|| {
-        values_fit(view, &init)?;
+        data_and_init_fit(view, &init)?;
         kmeans_linfa::fit(view, &init, &call.options)
     })?;
     Ok(KMeansResult {
