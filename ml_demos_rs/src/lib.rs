@@ -9,8 +9,11 @@
 //! - `stratified.rs`: stratified train/test split and stratified k-fold;
 //! - `python.rs`: the Python functions of `ml_demos_rs`.
 
+// `todo_exercise!`, which the exercise files use in place of the code to write.
+#[allow(unused_imports)]
 #[macro_use]
-pub mod exercise;
+extern crate lesson_support;
+
 pub mod error;
 pub mod kmeans;
 pub mod kmeans_linfa;
@@ -23,7 +26,9 @@ use pyo3::prelude::*;
 mod _ml_demos_rs {
     #[pymodule_export]
     use super::python::{
-        debug_panic, kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,
+        kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,
         stratified_train_test_indices, KMeansResult,
     };
+    #[pymodule_export]
+    use lesson_support::debug_panic;
 }

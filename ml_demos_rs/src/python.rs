@@ -570,22 +570,3 @@ pub fn stratified_kfold_indices<'py>(
         .map(|fold| fold.into_pyarray(py))
         .collect())
 }
-
-/// Panics on purpose, for the reliability tests only (not part of the API, not
-/// re-exported by the `ml_demos_rs` package). `reliability/` calls it to prove that a
-/// Rust panic reaches Python as `pyo3_runtime.PanicException` instead of aborting the
-/// interpreter: on the calling thread (`where_="gil"`), with the GIL released
-/// (`"detached"`), and inside a rayon worker thread (`"rayon"`).
-#[pyfunction]
-#[pyo3(name = "_debug_panic", signature = (message, where_="gil"))]
-pub fn debug_panic(py: Python<'_>, message: &str, where_: &str) -> PyResult<()> {
-    let fail = || -> PyResult<()> { panic!("{message}") };
-    match where_ {
-        "gil" => fail(),
-        "detached" => py.detach(fail),
-        "rayon" => py.detach(|| rayon::join(|| (), fail).1),
-        other => Err(PyValueError::new_err(format!(
-            "where_ must be \"gil\", \"detached\" or \"rayon\", got {other:?}"
-        ))),
-    }
-}

@@ -7,8 +7,11 @@
 //! `python/poly_match_rs/` makes `from poly_match_rs.v1 import ...` work.
 //! `checks.rs` holds the input checks that every stage shares.
 
+// `todo_exercise!`, which the exercise files use in place of the code to write.
+#[allow(unused_imports)]
 #[macro_use]
-pub mod exercise;
+extern crate lesson_support;
+
 pub mod checks;
 pub mod lib_v0;
 pub mod lib_v1;
@@ -22,8 +25,6 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _poly_match_rs {
     #[pymodule_export]
-    use super::debug_panic;
-    #[pymodule_export]
     use super::lib_v0::v0;
     #[pymodule_export]
     use super::lib_v1::v1;
@@ -35,23 +36,6 @@ mod _poly_match_rs {
     use super::lib_v4::v4;
     #[pymodule_export]
     use super::lib_v5::v5;
-}
-
-/// Panics on purpose, for the reliability tests only (not part of the API, not
-/// re-exported by the `poly_match_rs` package). `reliability/` calls it to prove that a
-/// Rust panic reaches Python as `pyo3_runtime.PanicException` instead of aborting the
-/// interpreter: on the calling thread (`where_="gil"`), with the GIL released
-/// (`"detached"`), and inside a rayon worker thread (`"rayon"`).
-#[pyfunction]
-#[pyo3(name = "_debug_panic", signature = (message, where_="gil"))]
-pub fn debug_panic(py: Python<'_>, message: &str, where_: &str) -> PyResult<()> {
-    let fail = || -> PyResult<()> { panic!("{message}") };
-    match where_ {
-        "gil" => fail(),
-        "detached" => py.detach(fail),
-        "rayon" => py.detach(|| rayon::join(|| (), fail).1),
-        other => Err(pyo3::exceptions::PyValueError::new_err(format!(
-            "where_ must be \"gil\", \"detached\" or \"rayon\", got {other:?}"
-        ))),
-    }
+    #[pymodule_export]
+    use lesson_support::debug_panic;
 }
