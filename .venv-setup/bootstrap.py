@@ -219,11 +219,16 @@ def build_inputs(package: str) -> list[Path]:
     ]
 
 
+def build_stamp(package: str) -> Path:
+    """Where the fingerprint of a member's last installed build is kept (inside .venv)."""
+    return VENV / f".workshop-build-{'workshop' if package == '.' else package}"
+
+
 def install_members(uv: Path, env: dict[str, str], crates: list[str]) -> None:
     """Build and install the members whose sources changed since their last install."""
     stale: dict[str, str] = {}
     for package in [".", *crates]:
-        stamp = VENV / f".workshop-build-{'workshop' if package == '.' else package}"
+        stamp = build_stamp(package)
         digest = source_digest(build_inputs(package))
         if not stamp.exists() or stamp.read_text().strip() != digest:
             stale[package] = digest
@@ -245,8 +250,7 @@ def install_members(uv: Path, env: dict[str, str], crates: list[str]) -> None:
         cmd += ["--editable", ROOT] if package == "." else [ROOT / package]
     run(cmd, env=env, cwd=ROOT)
     for package, digest in stale.items():
-        stamp = VENV / f".workshop-build-{'workshop' if package == '.' else package}"
-        stamp.write_text(digest + "\n")
+        build_stamp(package).write_text(digest + "\n")
 
 
 LOCK_HEADER = """\

@@ -168,9 +168,7 @@ def select(exercises: list[Exercise], which: str) -> list[Exercise]:
     raise ExerciseError(f"unknown exercise {which!r}; expected `all` or one of: {known}")
 
 
-def start(
-    exercises: list[Exercise], chosen: list[Exercise], level: str, force: bool, state: State
-) -> list[str]:
+def start(chosen: list[Exercise], level: str, force: bool, state: State) -> list[str]:
     """Write the exercise files of `chosen` at `level`; returns the files written."""
     if level not in LEVELS:
         raise ExerciseError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
@@ -178,7 +176,8 @@ def start(
     for exercise in chosen:
         for rel in exercise.files:
             files.setdefault(rel, set()).add(exercise.id)
-    edited = [rel for rel in files if state.file_state(rel) == "edited"]
+    file_states = {rel: state.file_state(rel) for rel in files}
+    edited = [rel for rel, held in file_states.items() if held == "edited"]
     if edited and not force:
         raise ExerciseError(
             "these files hold your own edits, which `start` would overwrite:\n  "
@@ -192,7 +191,7 @@ def start(
         if rel in edited:
             state.backup(rel)
         previous = state.data["files"].get(rel)
-        if previous and state.file_state(rel) != "solution":
+        if previous and file_states[rel] != "solution":
             ids |= set(previous["exercises"])  # other exercises already started in this file
         text = make_exercise(solution, level, ids, name=rel)
         (state.root / rel).write_text(text, encoding="utf-8")
@@ -335,9 +334,13 @@ def check(exercise: Exercise, state: State, timing: bool = True) -> bool:
     return True
 
 
+def files_digest(exercise: Exercise, state: State) -> str:
+    """A fingerprint of the exercise's files as they are now (to tell if a check is stale)."""
+    return sha("".join((state.root / rel).read_text(encoding="utf-8") for rel in exercise.files))
+
+
 def record_check(exercise: Exercise, state: State, done: bool) -> None:
-    contents = "".join((state.root / rel).read_text(encoding="utf-8") for rel in exercise.files)
-    state.data["checks"][exercise.id] = {"done": done, "sha": sha(contents)}
+    state.data["checks"][exercise.id] = {"done": done, "sha": files_digest(exercise, state)}
     state.save()
 
 
@@ -350,8 +353,7 @@ def status(exercise: Exercise, state: State) -> tuple[str, str]:
     level = next((w["level"] for w in written if w), "?")
     held = f"exercise ({level})" + (", edited" if "edited" in states else "")
     last = state.data["checks"].get(exercise.id)
-    contents = "".join((state.root / rel).read_text(encoding="utf-8") for rel in exercise.files)
-    if last is not None and last["sha"] == sha(contents):
+    if last is not None and last["sha"] == files_digest(exercise, state):
         return held, "done" if last["done"] else "not done"
     return held, "not done" if "edited" not in states else "not checked yet"
 
@@ -440,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             show_list(exercises, state)
         elif args.command == "start":
             chosen = select(exercises, args.which)
-            written = start(exercises, chosen, args.level, args.force, state)
+            written = start(chosen, args.level, args.force, state)
             print(f"Exercise files written ({args.level} level):")
             for rel in written:
                 print(f"  {rel}")

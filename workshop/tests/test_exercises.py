@@ -127,7 +127,7 @@ def build_stub_modules(copy: Path, site: Path) -> None:
 def test_stubs_compile_and_every_check_fails_on_its_stub(level, copy_of_repository, tmp_path):
     copy = copy_of_repository
     state = ex.State.load(copy)
-    ex.start(EXERCISES, EXERCISES, level, force=True, state=state)
+    ex.start(EXERCISES, level, force=True, state=state)
     for exercise in EXERCISES:
         for rel in exercise.files:
             assert not has_markers((copy / rel).read_text(encoding="utf-8"))

@@ -158,7 +158,7 @@ def test_start_then_reset_round_trip(tree):
     root, demo, state = tree
     path = root / "src" / "lib_demo.rs"
     assert ex.status(demo, state) == ("solution", "done (solution)")
-    ex.start([demo], [demo], "hard", force=False, state=state)
+    ex.start([demo], "hard", force=False, state=state)
     assert 'todo_exercise!("demo", "write the whole function")' in path.read_text()
     assert ex.status(demo, state) == ("exercise (hard)", "not done")
     assert ex.reset([demo], state) == [("src/lib_demo.rs", None)]
@@ -168,21 +168,21 @@ def test_start_then_reset_round_trip(tree):
 def test_start_refuses_to_overwrite_student_work_without_force(tree):
     root, demo, state = tree
     path = root / "src" / "lib_demo.rs"
-    ex.start([demo], [demo], "easy", force=False, state=state)
+    ex.start([demo], "easy", force=False, state=state)
     path.write_text(path.read_text() + "\n// my work\n")
     assert ex.status(demo, state)[0] == "exercise (easy), edited"
     with pytest.raises(ex.ExerciseError, match="your own edits"):
-        ex.start([demo], [demo], "hard", force=False, state=state)
+        ex.start([demo], "hard", force=False, state=state)
     assert path.read_text().endswith("// my work\n")  # untouched
-    ex.start([demo], [demo], "hard", force=True, state=state)
+    ex.start([demo], "hard", force=True, state=state)
     backups = list((root / ".exercises" / "backup" / "src").iterdir())
     assert len(backups) == 1 and backups[0].read_text().endswith("// my work\n")
 
 
 def test_restarting_an_untouched_exercise_changes_its_level(tree):
     root, demo, state = tree
-    ex.start([demo], [demo], "easy", force=False, state=state)
-    ex.start([demo], [demo], "hard", force=False, state=state)
+    ex.start([demo], "easy", force=False, state=state)
+    ex.start([demo], "hard", force=False, state=state)
     text = (root / "src" / "lib_demo.rs").read_text()
     assert "(hard level)" in text and "let mut total" not in text
 
@@ -190,7 +190,7 @@ def test_restarting_an_untouched_exercise_changes_its_level(tree):
 def test_reset_backs_up_edited_files(tree):
     root, demo, state = tree
     path = root / "src" / "lib_demo.rs"
-    ex.start([demo], [demo], "hard", force=False, state=state)
+    ex.start([demo], "hard", force=False, state=state)
     path.write_text("// half done\n")
     [(_file, backup)] = ex.reset([demo], state)
     assert path.read_text() == SOLUTION
