@@ -12,7 +12,8 @@
 //!    instead of all the points;
 //! 3. the polygons are visited in input order, so each point sees its close
 //!    polygons in input order, as in v0, and keeps the smallest with the same
-//!    tie rule (`AREA_RTOL`);
+//!    tie rule (`AREA_RTOL`); a bound per run of points (the largest area that
+//!    would still change one of them) lets most polygons skip their run unread;
 //! 4. steps 2 and 3 only touch Rust vectors, so they run with the GIL released
 //!    (`py.detach`): other Python threads can run meanwhile.
 //!
