@@ -450,6 +450,16 @@ def _kmeans_result() -> Export:
     )
 
 
+def _text(name: str, releases_gil: bool) -> Export:
+    return Export(
+        name=f"ml_demos_rs.{name}",
+        call=getattr(ml_demos_rs, name),
+        valid=lambda: (("The QUICK brown foxes jump over été ΟΔΟΣ",), {}),
+        arguments={0: ("text", "text")},
+        releases_gil=releases_gil,
+    )
+
+
 def build_registry() -> dict[str, Export]:
     exports = [
         _close_polygons("v1"),
@@ -469,6 +479,9 @@ def build_registry() -> dict[str, Export]:
         _split_rows(),
         _kfold_rows(),
         _kmeans_result(),
+        _text("preprocess_text", releases_gil=True),
+        _text("preprocess_text_buffered", releases_gil=False),
+        _text("preprocess_text_interned", releases_gil=False),
     ]
     return {export.name: export for export in exports}
 

@@ -269,6 +269,18 @@ def labels_values() -> list[tuple[str, Any, tuple]]:
     ]
 
 
+def text_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("bytes", b"some words here", TYPE),
+        ("bytearray", bytearray(b"some words"), TYPE),
+        ("none", None, TYPE),
+        ("int", 5, TYPE),
+        ("list-of-str", ["some", "words"], TYPE),
+        ("lone-surrogate", "some \ud800 words", VALUE),
+        ("only-a-surrogate", "\udfff", VALUE),
+    ]
+
+
 KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "point": point_values,
     "points": points_values,
@@ -286,6 +298,7 @@ KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "seed": seed_values,
     "fraction": fraction_values,
     "labels": labels_values,
+    "text": text_values,
 }
 
 # A bad element of a list argument is named by its index in the message.
@@ -624,6 +637,16 @@ FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     "seed": lambda: st.one_of(invalid_seed(), st.text(max_size=3)),
     "fraction": lambda: st.one_of(invalid_fraction(), st.text(max_size=3)),
     "labels": lambda: st.one_of(invalid_labels(), wrong_python_types()),
+    "text": lambda: st.one_of(
+        st.none(),
+        st.integers(),
+        st.binary(max_size=8),
+        st.lists(st.text(max_size=3), max_size=3),
+        # A str with a lone surrogate somewhere: no UTF-8 form.
+        st.tuples(st.text(max_size=5), st.characters(categories=["Cs"]), st.text(max_size=5)).map(
+            "".join
+        ),
+    ),
 }
 
 

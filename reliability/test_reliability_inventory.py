@@ -42,7 +42,8 @@ def test_every_export_has_bad_input_cases():
         "v4",
         "v5",
     }
-    assert sum(name.startswith("ml_demos_rs.") for name in callables) == 8
+    assert {"ml_demos_rs.kmeans", "ml_demos_rs.stratified_kfold_split"} <= callables
+    assert {"ml_demos_rs.preprocess_text", "ml_demos_rs.preprocess_text_interned"} <= callables
     STATS["exports"] = len(callables)
 
 

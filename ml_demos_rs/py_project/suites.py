@@ -7,7 +7,9 @@ Three benchmarks, each with the plain-Python version as the baseline:
   wants the same labels and iteration count, the same inertia (1e-6) and centroids
   (1e-4: linfa updates its centroids a little differently, see src/kmeans_linfa.rs);
 - ``stratif1``: stratified train/test split of `--n` imbalanced labels, 20 % test;
-- ``stratif2``: stratified k-fold (`--folds`) of `--n` imbalanced labels.
+- ``stratif2``: stratified k-fold (`--folds`) of `--n` imbalanced labels;
+- ``text`` (extra lesson): split a text of `--words` words, keep the words longer than
+  three characters, lowercase them; every version must return the baseline's list.
 
 Every split version returns row indices. Shuffles differ between implementations, so
 the check looks at what must agree: indices valid, disjoint and covering the samples,
@@ -22,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from ml_data import class_labels, kmeans_problem
+from text_data import make_text
 
 from workshop.bench import ResultMismatch, Suite
 
@@ -238,4 +241,42 @@ STRATIF2 = Suite(
     },
 )
 
-SUITES = [KMEANS, STRATIF1, STRATIF2]
+# ------------------------------------------------------------------------------------
+# text preprocessing (extra lesson)
+
+
+def text_compare(expected: list[str], actual: list[str]) -> None:
+    for i, (want, got) in enumerate(zip(expected, actual, strict=False)):
+        if want != got:
+            raise ResultMismatch(f"word {i} is {got!r}, expected {want!r}")
+    if len(actual) != len(expected):
+        raise ResultMismatch(f"{len(actual):,} words instead of {len(expected):,}")
+
+
+TEXT = Suite(
+    name="text",
+    title="Text preprocessing",
+    versions=[
+        "text_py_listcomp",
+        "text_py_cached",
+        "text_rust_port",
+        "text_rust_buffered",
+        "text_rust_interned",
+    ],
+    prepare=lambda module, seed, words: make_text(words, seed),
+    run=lambda module, text: module.main(text),
+    canonical=lambda result, text: list(result),
+    compare=text_compare,
+    params={"words": 1_000_000},
+    quick_params={"words": 20_000},
+    describe=lambda words: f"{words:,} words, keep those longer than 3 characters, lowercase",
+    labels={
+        "text_py_listcomp": "Python list comprehension (baseline)",
+        "text_py_cached": "Python loop with a dict of lowercased words",
+        "text_rust_port": "Rust, the direct port: one String per word",
+        "text_rust_buffered": "Rust, one reused buffer (preprocess_text_buffered)",
+        "text_rust_interned": "Rust, one Python str per distinct word (..._interned)",
+    },
+)
+
+SUITES = [KMEANS, STRATIF1, STRATIF2, TEXT]

@@ -7,6 +7,7 @@
 //! - `kmeans.rs`: k-means (Lloyd's algorithm, k-means++), written from scratch;
 //! - `kmeans_linfa.rs`: the same job done by the linfa library, for comparison;
 //! - `stratified.rs`: stratified train/test split and stratified k-fold;
+//! - `text.rs`: text preprocessing (an extra lesson), core and Python functions;
 //! - `python.rs`: the Python functions of `ml_demos_rs`.
 
 // `todo_exercise!`, which the exercise files use in place of the code to write.
@@ -19,6 +20,7 @@ pub mod kmeans;
 pub mod kmeans_linfa;
 pub mod python;
 pub mod stratified;
+pub mod text;
 
 use pyo3::prelude::*;
 
@@ -29,6 +31,8 @@ mod _ml_demos_rs {
         kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,
         stratified_train_test_indices, KMeansResult,
     };
+    #[pymodule_export]
+    use super::text::{preprocess_text, preprocess_text_buffered, preprocess_text_interned};
     #[pymodule_export]
     use lesson_support::debug_panic;
 }

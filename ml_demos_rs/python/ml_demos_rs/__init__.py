@@ -6,6 +6,12 @@
   train/test split (index arrays, or the rows themselves);
 - ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold.
 
+Extra lessons:
+
+- ``preprocess_text`` / ``preprocess_text_buffered`` / ``preprocess_text_interned``: split
+  a text into words, keep the words longer than three characters, lowercase them
+  (``docs/text_preprocessing.md``).
+
 The index functions are the Rust ones; the ``*_split`` functions build the row arrays
 from those indices with NumPy.
 """
@@ -21,6 +27,9 @@ from ml_demos_rs._ml_demos_rs import (
     kmeans,
     kmeans_alamano,
     kmeans_linfa,
+    preprocess_text,
+    preprocess_text_buffered,
+    preprocess_text_interned,
     stratified_kfold_indices,
     stratified_train_test_indices,
 )
@@ -30,6 +39,9 @@ __all__ = [
     "kmeans",
     "kmeans_alamano",
     "kmeans_linfa",
+    "preprocess_text",
+    "preprocess_text_buffered",
+    "preprocess_text_interned",
     "stratified_kfold_indices",
     "stratified_kfold_split",
     "stratified_train_test_indices",

@@ -68,3 +68,12 @@ def stratified_kfold_indices(
     y: NDArray[np.integer], k: int, seed: int | None = None
 ) -> list[NDArray[np.int64]]:
     """Stratified k-fold: `k` disjoint index arrays covering every row."""
+
+def preprocess_text(text: str) -> list[str]:
+    """``[w.lower() for w in text.split() if len(w) > 3]``, in Rust."""
+
+def preprocess_text_buffered(text: str) -> list[str]:
+    """The same list as ``preprocess_text``, without one Rust ``String`` per word."""
+
+def preprocess_text_interned(text: str) -> list[str]:
+    """The same list as ``preprocess_text``, one string object per distinct word."""
