@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -32,3 +33,10 @@ def lesson_suites() -> ModuleType:
         sys.modules["ml_demos_suites"] = module
         spec.loader.exec_module(module)
     return sys.modules["ml_demos_suites"]
+
+
+def run_script(*args: str) -> subprocess.CompletedProcess:
+    """Run a py_project script (``measure.py``, ``measure_all.py``) with this Python."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=PY_PROJECT, capture_output=True, text=True, timeout=600
+    )

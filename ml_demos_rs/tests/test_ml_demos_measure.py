@@ -8,22 +8,15 @@ per-class counts) and accept the differences that are allowed (another shuffle).
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import sys
 import types
 
 import numpy as np
 import pytest
 from ml_data import class_labels, kmeans_problem
-from ml_demos_testing import PY_PROJECT, lesson_suites, version
+from ml_demos_testing import lesson_suites, run_script, version
 
 from workshop.bench import Budget, ResultMismatch, measure_suite
-
-
-def run_script(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, *args], cwd=PY_PROJECT, capture_output=True, text=True, timeout=600
-    )
 
 
 @pytest.mark.parametrize("suite", ["kmeans", "stratif1", "stratif2"])

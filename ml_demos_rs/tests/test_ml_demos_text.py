@@ -7,7 +7,6 @@ contains `text_rust_port` decide whether that exercise is done.
 from __future__ import annotations
 
 import dataclasses
-import subprocess
 import sys
 import types
 import unicodedata
@@ -15,7 +14,7 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ml_demos_testing import PY_PROJECT, lesson_suites, version
+from ml_demos_testing import lesson_suites, run_script, version
 from text_data import make_text
 
 import ml_demos_rs
@@ -120,13 +119,7 @@ def test_bad_text_is_a_clear_error(name, bad, error, message):
 
 
 def test_measure_all_quick_times_every_text_version():
-    done = subprocess.run(
-        [sys.executable, "measure_all.py", "text", "--quick"],
-        cwd=PY_PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_script("measure_all.py", "text", "--quick")
     assert done.returncode == 0, done.stderr
     for name in lesson_suites().TEXT.versions:
         row = next(line for line in done.stdout.splitlines() if line.startswith(name + " "))
