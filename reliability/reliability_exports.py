@@ -460,6 +460,36 @@ def _text(name: str, releases_gil: bool) -> Export:
     )
 
 
+def small_words(n: int = 200) -> list[str]:
+    return [str(i % 50) for i in range(n)]
+
+
+def _distinct_count(name: str, on_array: bool) -> Export:
+    """The CVM distinct counts: `(items, epsilon, delta, seed)`."""
+    call = getattr(ml_demos_rs, name)
+
+    def valid():
+        items = (np.arange(200) % 50).astype(np.int64) if on_array else small_words()
+        return (items,), {"epsilon": 0.5, "delta": 0.001, "seed": 1}
+
+    def extra():
+        return [("unknown-keyword", (small_words(),), {"eps": 0.1}, (TypeError,), "eps")]
+
+    return Export(
+        name=f"ml_demos_rs.{name}",
+        call=call,
+        valid=valid,
+        arguments={
+            0: ("items", "integer_array" if on_array else "hashable_items"),
+            "epsilon": ("epsilon", "fraction"),
+            "delta": ("delta", "fraction"),
+            "seed": ("seed", "seed"),
+        },
+        extra_bad=extra,
+        releases_gil=on_array,
+    )
+
+
 def build_registry() -> dict[str, Export]:
     exports = [
         _close_polygons("v1"),
@@ -482,6 +512,9 @@ def build_registry() -> dict[str, Export]:
         _text("preprocess_text", releases_gil=True),
         _text("preprocess_text_buffered", releases_gil=False),
         _text("preprocess_text_interned", releases_gil=False),
+        _distinct_count("count_approx_rust_naive", on_array=False),
+        _distinct_count("count_approx_rust", on_array=False),
+        _distinct_count("count_approx_array", on_array=True),
     ]
     return {export.name: export for export in exports}
 

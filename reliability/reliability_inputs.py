@@ -281,6 +281,40 @@ def text_values() -> list[tuple[str, Any, tuple]]:
     ]
 
 
+def hashable_items_values() -> list[tuple[str, Any, tuple]]:
+    """`items` of the distinct counts: a collection with a length, of hashable items."""
+    return [
+        ("empty-list", [], VALUE),
+        ("empty-tuple", (), VALUE),
+        ("empty-set", set(), VALUE),
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("float", 1.5, TYPE),
+        ("generator", (str(i) for i in range(10)), TYPE),
+        ("iterator", iter(["a", "b"]), TYPE),
+        ("element-list", ["a", ["b"], "c"], TYPE),
+        ("element-dict", ["a", {"b": 1}], TYPE),
+        ("element-array", ["a", np.arange(3)], TYPE),
+    ]
+
+
+def integer_array_values() -> list[tuple[str, Any, tuple]]:
+    """`items` of count_approx_array: a 1-D NumPy array of integers."""
+    values = np.arange(12) % 5
+    return [
+        ("float64", values.astype(np.float64), TYPE),
+        ("float32", values.astype(np.float32), TYPE),
+        ("complex", values.astype(np.complex128), TYPE),
+        ("bool", values.astype(bool), TYPE),
+        ("object", values.astype(object), TYPE),
+        ("strings", values.astype(str), TYPE),
+        ("2d", values.reshape(3, 4), VALUE),
+        ("0d", np.array(3), VALUE),
+        ("empty", np.array([], dtype=np.int64), VALUE),
+        *_wrong_types(values.tolist()),
+    ]
+
+
 KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "point": point_values,
     "points": points_values,
@@ -299,10 +333,12 @@ KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "fraction": fraction_values,
     "labels": labels_values,
     "text": text_values,
+    "hashable_items": hashable_items_values,
+    "integer_array": integer_array_values,
 }
 
 # A bad element of a list argument is named by its index in the message.
-ELEMENT_NAMES = {"points": "points[1]", "polygons": "polygons[1]"}
+ELEMENT_NAMES = {"points": "points[1]", "polygons": "polygons[1]", "items": "items[1]"}
 
 
 def _substitute(export: Export, where: str | int, value: Any) -> tuple[tuple, dict]:
@@ -599,6 +635,34 @@ def invalid_tol() -> st.SearchStrategy:
     )
 
 
+def invalid_hashable_items() -> st.SearchStrategy:
+    """Not a collection, empty, without a length, or with an unhashable item at index 1.
+    (A str or a list of floats is a valid collection: its items are counted.)"""
+    unhashable = st.one_of(
+        st.lists(st.integers(), max_size=3),
+        st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+        st.sets(st.integers(), max_size=3),
+    )
+    return st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(),
+        st.sampled_from([[], (), frozenset()]),
+        st.lists(st.integers(), max_size=4).map(lambda xs: (x for x in xs)),
+        unhashable.map(lambda bad: ["a", bad]),
+    )
+
+
+def invalid_integer_arrays() -> st.SearchStrategy:
+    """Arrays of another dtype, of another number of dimensions, empty; non-arrays."""
+    other_dtype = hnp.arrays(
+        st.sampled_from([np.float64, np.float32, np.complex128, np.bool_]), st.integers(1, 8)
+    )
+    wrong_ndim = hnp.arrays(np.int64, hnp.array_shapes(min_dims=2, max_dims=3, max_side=4))
+    empty = st.sampled_from([np.int64, np.int32, np.uint8]).map(lambda d: np.zeros(0, d))
+    return st.one_of(other_dtype, wrong_ndim, empty, wrong_python_types())
+
+
 # For each kind: a hypothesis strategy of values that must be refused with a
 # TypeError or ValueError. Element kinds put the bad value at index 1 of a list.
 def _list_with_bad_point(point_strategy: st.SearchStrategy) -> st.SearchStrategy:
@@ -647,6 +711,8 @@ FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
             "".join
         ),
     ),
+    "hashable_items": lambda: invalid_hashable_items(),
+    "integer_array": lambda: invalid_integer_arrays(),
 }
 
 

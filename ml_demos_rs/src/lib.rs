@@ -8,6 +8,8 @@
 //! - `kmeans_linfa.rs`: the same job done by the linfa library, for comparison;
 //! - `stratified.rs`: stratified train/test split and stratified k-fold;
 //! - `text.rs`: text preprocessing (an extra lesson), core and Python functions;
+//! - `distinct.rs`: approximate distinct count (the CVM algorithm), wrapped for
+//!   Python in `distinct_python.rs`;
 //! - `python.rs`: the Python functions of `ml_demos_rs`.
 
 // `todo_exercise!`, which the exercise files use in place of the code to write.
@@ -15,6 +17,8 @@
 #[macro_use]
 extern crate lesson_support;
 
+pub mod distinct;
+pub mod distinct_python;
 pub mod error;
 pub mod kmeans;
 pub mod kmeans_linfa;
@@ -26,6 +30,8 @@ use pyo3::prelude::*;
 
 #[pymodule]
 mod _ml_demos_rs {
+    #[pymodule_export]
+    use super::distinct_python::{count_approx_array, count_approx_rust, count_approx_rust_naive};
     #[pymodule_export]
     use super::python::{
         kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,

@@ -20,7 +20,7 @@ use pyo3::types::{PyDict, PyString};
 use std::ffi::CString;
 
 /// The Python type name of `obj`, for error messages.
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map(|name| name.to_string())
@@ -28,7 +28,7 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 }
 
 /// A NumPy array, or a `TypeError` saying what `name` should have been.
-fn numpy_array<'a, 'py>(
+pub(crate) fn numpy_array<'a, 'py>(
     obj: &'a Bound<'py, PyAny>,
     name: &str,
     expected: &str,
@@ -159,7 +159,7 @@ fn int_arg(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<i64> 
         .map_err(|err| out_of_range(obj, name, expected, err))
 }
 
-fn float_arg(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<f64> {
+pub(crate) fn float_arg(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyResult<f64> {
     obj.extract::<f64>()
         .map_err(|err| out_of_range(obj, name, expected, err))
 }
@@ -195,7 +195,7 @@ fn train_size_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<f64>> {
     size_arg(obj, "train_size")
 }
 
-fn seed_value_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+pub(crate) fn seed_value_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
     if obj.is_none() {
         return Ok(None);
     }
@@ -205,7 +205,7 @@ fn seed_value_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
 }
 
 /// The `seed` argument: `None` or an integer in `[0, 2**64)`.
-fn seed_arg(seed: Option<i128>) -> PyResult<Option<u64>> {
+pub(crate) fn seed_arg(seed: Option<i128>) -> PyResult<Option<u64>> {
     seed.map(|value| {
         u64::try_from(value).map_err(|_| {
             PyValueError::new_err(format!(

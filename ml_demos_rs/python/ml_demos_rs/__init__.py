@@ -4,7 +4,10 @@
 - ``kmeans_linfa``: the same through the linfa library, for comparison;
 - ``stratified_train_test_indices`` / ``stratified_train_test_split``: a stratified
   train/test split (index arrays, or the rows themselves);
-- ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold.
+- ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold;
+- ``count_approx_rust_naive`` / ``count_approx_rust`` / ``count_approx_array``: an
+  approximate count of distinct items (the CVM algorithm), from the line-by-line port
+  to the NumPy version.
 
 Extra lessons:
 
@@ -24,6 +27,9 @@ import numpy as np
 
 from ml_demos_rs._ml_demos_rs import (
     KMeansResult,
+    count_approx_array,
+    count_approx_rust,
+    count_approx_rust_naive,
     kmeans,
     kmeans_alamano,
     kmeans_linfa,
@@ -36,6 +42,9 @@ from ml_demos_rs._ml_demos_rs import (
 
 __all__ = [
     "KMeansResult",
+    "count_approx_array",
+    "count_approx_rust",
+    "count_approx_rust_naive",
     "kmeans",
     "kmeans_alamano",
     "kmeans_linfa",

@@ -1,5 +1,6 @@
 """Type stubs of the compiled module `ml_demos_rs._ml_demos_rs` (written in Rust)."""
 
+from collections.abc import Collection, Hashable
 from typing import Literal, final
 
 import numpy as np
@@ -77,3 +78,27 @@ def preprocess_text_buffered(text: str) -> list[str]:
 
 def preprocess_text_interned(text: str) -> list[str]:
     """The same list as ``preprocess_text``, one string object per distinct word."""
+
+def count_approx_rust_naive(
+    items: Collection[Hashable],
+    epsilon: float = 0.5,
+    delta: float = 0.001,
+    seed: int | None = None,
+) -> int:
+    """Approximate number of distinct items (CVM), ported line by line: a Python set inside."""
+
+def count_approx_rust(
+    items: Collection[Hashable],
+    epsilon: float = 0.5,
+    delta: float = 0.001,
+    seed: int | None = None,
+) -> int:
+    """Approximate number of distinct items (CVM) on 64-bit hashes in a Rust set."""
+
+def count_approx_array(
+    items: NDArray[np.integer],
+    epsilon: float = 0.5,
+    delta: float = 0.001,
+    seed: int | None = None,
+) -> int:
+    """Approximate number of distinct values of a 1-D integer array (CVM), GIL released."""
