@@ -7,6 +7,8 @@
 //! - `kmeans.rs`: k-means (Lloyd's algorithm, k-means++), written from scratch;
 //! - `kmeans_linfa.rs`: the same job done by the linfa library, for comparison;
 //! - `stratified.rs`: stratified train/test split and stratified k-fold;
+//! - `msgpack_vectors.rs` (+ `msgpack_python.rs`): float32 vectors from msgpack files,
+//!   copied with the GIL released (the "GIL release in a thread pool" lesson);
 //! - `python.rs`: the Python functions of `ml_demos_rs`.
 
 // `todo_exercise!`, which the exercise files use in place of the code to write.
@@ -17,6 +19,8 @@ extern crate lesson_support;
 pub mod error;
 pub mod kmeans;
 pub mod kmeans_linfa;
+pub mod msgpack_python;
+pub mod msgpack_vectors;
 pub mod python;
 pub mod stratified;
 
@@ -24,6 +28,8 @@ use pyo3::prelude::*;
 
 #[pymodule]
 mod _ml_demos_rs {
+    #[pymodule_export]
+    use super::msgpack_python::{read_msgpack_vectors, take_iter};
     #[pymodule_export]
     use super::python::{
         kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,

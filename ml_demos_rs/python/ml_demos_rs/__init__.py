@@ -5,6 +5,8 @@
 - ``stratified_train_test_indices`` / ``stratified_train_test_split``: a stratified
   train/test split (index arrays, or the rows themselves);
 - ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold.
+- ``take_iter`` / ``read_msgpack_vectors``: float32 vectors from msgpack files, copied
+  with the GIL released (the "GIL release in a thread pool" lesson).
 
 The index functions are the Rust ones; the ``*_split`` functions build the row arrays
 from those indices with NumPy.
@@ -21,8 +23,10 @@ from ml_demos_rs._ml_demos_rs import (
     kmeans,
     kmeans_alamano,
     kmeans_linfa,
+    read_msgpack_vectors,
     stratified_kfold_indices,
     stratified_train_test_indices,
+    take_iter,
 )
 
 __all__ = [
@@ -30,10 +34,12 @@ __all__ = [
     "kmeans",
     "kmeans_alamano",
     "kmeans_linfa",
+    "read_msgpack_vectors",
     "stratified_kfold_indices",
     "stratified_kfold_split",
     "stratified_train_test_indices",
     "stratified_train_test_split",
+    "take_iter",
 ]
 
 
