@@ -10,8 +10,8 @@
 
 use crate::msgpack_vectors::{self, Skipped, F32_BYTES};
 use numpy::{
-    dtype, IntoPyArray, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyReadwriteArray2,
-    PyUntypedArray, PyUntypedArrayMethods,
+    dtype, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyReadwriteArray2, PyUntypedArray,
+    PyUntypedArrayMethods,
 };
 use pyo3::exceptions::{PyOSError, PyTypeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
@@ -242,7 +242,14 @@ pub fn read_msgpack_vectors<'py>(
     let shown = path.display().to_string();
     let os_error = |err: std::io::Error| match err.raw_os_error() {
         // OSError(errno, text, filename) becomes the matching subclass (FileNotFoundError, ...).
-        Some(errno) => PyOSError::new_err((errno, err.to_string(), path.clone())),
+        Some(errno) => {
+            let text = py
+                .import("os")
+                .and_then(|os| os.call_method1("strerror", (errno,)))
+                .and_then(|text| text.extract::<String>())
+                .unwrap_or_else(|_| err.to_string());
+            PyOSError::new_err((errno, text, shown.clone()))
+        }
         None => PyOSError::new_err(format!("cannot read {shown}: {err}")),
     };
     let (file, size) = py
@@ -279,9 +286,6 @@ pub fn read_msgpack_vectors<'py>(
     // Fewer vectors than the file could hold (skipped items, wide headers): a copy of
     // the rows written, so the result does not keep the unused rows alive.
     let written = vectors.readonly();
-    Ok(written
-        .as_array()
-        .slice(ndarray::s![..count, ..])
-        .to_owned()
-        .into_pyarray(py))
+    let copy = PyArray2::from_array(py, &written.as_array().slice(ndarray::s![..count, ..]));
+    Ok(copy)
 }
