@@ -42,7 +42,7 @@ def test_every_export_has_bad_input_cases():
         "v4",
         "v5",
     }
-    assert sum(name.startswith("ml_demos_rs.") for name in callables) == 8
+    assert sum(name.startswith("ml_demos_rs.") for name in callables) == 10
     STATS["exports"] = len(callables)
 
 
