@@ -10,10 +10,14 @@ fails when the two disagree: an export without bad-input cases is a failing test
 
 from __future__ import annotations
 
+import atexit
+import functools
 import importlib
 import importlib.util
 import inspect
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -490,6 +494,121 @@ def _distinct_count(name: str, on_array: bool) -> Export:
     )
 
 
+# --- the msgpack lesson: take_iter writes into np_vectors, the reader reads files ----
+
+MSGPACK_DIM = 8
+
+
+def vector_bytes(n: int = 3, dim: int = MSGPACK_DIM, seed: int = 0) -> list[bytes]:
+    """`n` float32 vectors of `dim` values, as the bytes items take_iter reads."""
+    values = np.random.default_rng(seed).standard_normal((n, dim)).astype(np.float32)
+    return [row.tobytes() for row in values]
+
+
+@functools.cache
+def msgpack_folder() -> Path:
+    """A temporary folder of msgpack files (made once per process, deleted at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="reliability_msgpack_"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+@functools.cache
+def msgpack_file(name: str = "good", n: int = 3, dim: int = MSGPACK_DIM) -> str:
+    """The path of a small msgpack file: ``good`` (n vectors), ``truncated``, ``corrupt``
+    (an integer among the items), or ``missing`` (no file)."""
+    import msgpack
+
+    data = b"".join(msgpack.packb(item) for item in vector_bytes(n, dim))
+    path = msgpack_folder() / f"{name}_{n}x{dim}.msgpack"
+    if name == "truncated":
+        data = data[:-5]
+    elif name == "corrupt":
+        data = data + msgpack.packb(42)
+    if name != "missing":
+        path.write_bytes(data)
+    return str(path)
+
+
+def _take_iter() -> Export:
+    def extra():
+        short = vector_bytes(3)
+        short[1] = short[1][:-4]
+        return [
+            (
+                "more-vectors-than-rows",
+                (vector_bytes(5), np.zeros((4, MSGPACK_DIM), np.float32)),
+                {},
+                (ValueError,),
+                "np_vectors",
+            ),
+            (
+                "wrong-length-not-skipped",
+                (short, np.zeros((4, MSGPACK_DIM), np.float32)),
+                {"skip_wrong_length": False},
+                (ValueError,),
+                "skip_wrong_length",
+            ),
+            ("no-arguments", (), {}, (TypeError,), "iterator"),
+        ]
+
+    return Export(
+        name="ml_demos_rs.take_iter",
+        call=ml_demos_rs.take_iter,
+        # A fresh array per call: writing into it is take_iter's purpose.
+        valid=lambda: ((vector_bytes(3), np.zeros((4, MSGPACK_DIM), np.float32)), {}),
+        arguments={
+            0: ("iterator", "bytes_iterable"),
+            1: ("np_vectors", "float32_rows"),
+            "skip_wrong_length": ("skip_wrong_length", "flag"),
+        },
+        extra_bad=extra,
+        releases_gil=True,
+        notes="writes into np_vectors (its purpose); every other input is left unchanged",
+        tags=["writes-an-argument"],
+    )
+
+
+def _read_msgpack_vectors() -> Export:
+    def extra():
+        return [
+            (label, (msgpack_file(label), MSGPACK_DIM), {}, errors, msgpack_file(label))
+            for label, errors in (
+                ("missing", (OSError,)),
+                ("truncated", (ValueError,)),
+                ("corrupt", (ValueError,)),
+            )
+        ] + [
+            (
+                "a-folder",
+                (str(msgpack_folder()), MSGPACK_DIM),
+                {},
+                (OSError,),
+                str(msgpack_folder()),
+            ),
+            (
+                "wrong-length-not-skipped",
+                (msgpack_file(), MSGPACK_DIM + 1),
+                {"skip_wrong_length": False},
+                (ValueError,),
+                "skip_wrong_length",
+            ),
+        ]
+
+    return Export(
+        name="ml_demos_rs.read_msgpack_vectors",
+        call=ml_demos_rs.read_msgpack_vectors,
+        valid=lambda: ((msgpack_file(), MSGPACK_DIM), {}),
+        arguments={
+            0: ("path", "msgpack_path"),
+            1: ("dim", "count"),
+            "skip_wrong_length": ("skip_wrong_length", "flag"),
+        },
+        extra_bad=extra,
+        releases_gil=True,
+    )
+
+
 def build_registry() -> dict[str, Export]:
     exports = [
         _close_polygons("v1"),
@@ -515,6 +634,8 @@ def build_registry() -> dict[str, Export]:
         _distinct_count("count_approx_rust_naive", on_array=False),
         _distinct_count("count_approx_rust", on_array=False),
         _distinct_count("count_approx_array", on_array=True),
+        _take_iter(),
+        _read_msgpack_vectors(),
     ]
     return {export.name: export for export in exports}
 

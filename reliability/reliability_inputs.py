@@ -18,7 +18,14 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from reliability_exports import REGISTRY, Export, stage_polygons
+from reliability_exports import (
+    MSGPACK_DIM,
+    REGISTRY,
+    Export,
+    msgpack_file,
+    stage_polygons,
+    vector_bytes,
+)
 
 import poly_match_rs
 
@@ -315,6 +322,75 @@ def integer_array_values() -> list[tuple[str, Any, tuple]]:
     ]
 
 
+def bytes_iterable_values() -> list[tuple[str, Any, tuple]]:
+    """`iterator` arguments of take_iter that must be refused; a bad item is at index 1.
+    (Items of the wrong length are skipped, not refused: see the export's own cases.)"""
+    good = vector_bytes(1)[0]
+    return [
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("float", 1.5, TYPE),
+        ("text", "vectors", TYPE),  # iterable, but of str
+        ("bytes-object", good, TYPE),  # iterable, but of int
+        ("dict-of-ints", {0: good}, TYPE),
+        ("item-none", [good, None], TYPE),
+        ("item-int", [good, 7], TYPE),
+        ("item-text", [good, "vector"], TYPE),
+        ("item-bytearray", [good, bytearray(good)], TYPE),
+        ("item-array", [good, np.zeros(MSGPACK_DIM, np.float32)], TYPE),
+        ("generator-item-float", (x for x in [good, 1.5]), TYPE),
+    ]
+
+
+def _rows(shape: tuple[int, ...] = (4, MSGPACK_DIM), dtype: Any = np.float32) -> np.ndarray:
+    return np.zeros(shape, dtype=dtype)
+
+
+def float32_rows_values() -> list[tuple[str, Any, tuple]]:
+    """`np_vectors` arguments that must be refused (before anything is written)."""
+    return [
+        ("float64", _rows(dtype=np.float64), TYPE),
+        ("float16", _rows(dtype=np.float16), TYPE),
+        ("int32", _rows(dtype=np.int32), TYPE),
+        ("complex64", _rows(dtype=np.complex64), TYPE),
+        ("object", _rows(dtype=object), TYPE),
+        ("big-endian-float32", _rows(dtype=">f4"), TYPE),
+        ("1d", _rows((4 * MSGPACK_DIM,)), VALUE),
+        ("3d", _rows((4, MSGPACK_DIM, 1)), VALUE),
+        ("0d", np.float32(0.0), TYPE),
+        ("no-columns", _rows((4, 0)), VALUE),
+        ("too-few-rows", _rows((2, MSGPACK_DIM)), VALUE),
+        ("strided", strided(_rows()), VALUE),
+        ("column-slice", _rows((4, 2 * MSGPACK_DIM))[:, :MSGPACK_DIM], VALUE),
+        ("negative-stride", reversed_view(_rows()), VALUE),
+        ("fortran", fortran(_rows()), VALUE),
+        ("read-only", read_only(_rows()), VALUE),
+        *_wrong_types(_rows().tolist()),
+    ]
+
+
+def flag_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("int", 1, TYPE),
+        ("zero", 0, TYPE),
+        ("text", "yes", TYPE),
+        ("none", None, TYPE),
+        ("float", 1.0, TYPE),
+        ("list", [True], TYPE),
+    ]
+
+
+def msgpack_path_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("float", 1.5, TYPE),
+        ("list", [msgpack_file()], TYPE),
+        ("dict", {"path": msgpack_file()}, TYPE),
+        ("array", np.zeros(3), TYPE),
+    ]
+
+
 KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "point": point_values,
     "points": points_values,
@@ -335,6 +411,10 @@ KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "text": text_values,
     "hashable_items": hashable_items_values,
     "integer_array": integer_array_values,
+    "bytes_iterable": bytes_iterable_values,
+    "float32_rows": float32_rows_values,
+    "flag": flag_values,
+    "msgpack_path": msgpack_path_values,
 }
 
 # A bad element of a list argument is named by its index in the message.
@@ -679,6 +759,39 @@ def _v1_polygons_with_bad_center() -> st.SearchStrategy:
     return center.map(lambda bad: [*stage_polygons("v1", 1), _Centered(bad)])
 
 
+def invalid_bytes_iterables() -> st.SearchStrategy:
+    """Non-iterables, iterables of something else than bytes, and lists whose item 1 is
+    not bytes (any length of bytes is accepted: wrong lengths are skipped)."""
+    good = vector_bytes(1)[0]
+    not_bytes = st.one_of(
+        st.none(), st.integers(), st.floats(), st.text(max_size=3), st.lists(st.integers())
+    )
+    return st.one_of(
+        st.none(),
+        st.integers(),
+        st.floats(),
+        st.text(min_size=1, max_size=5),
+        st.binary(min_size=1, max_size=5),
+        not_bytes.map(lambda bad: [good, bad]),
+    )
+
+
+def invalid_float32_rows() -> st.SearchStrategy:
+    """Arrays take_iter must refuse before writing: a dtype other than float32, not 2-D,
+    no columns, fewer rows than the 3 vectors, or not C-contiguous and writeable."""
+    dtypes = [np.float64, np.float16, np.int32, np.int64, np.uint8, np.bool_, np.complex64]
+    shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=5)
+    wrong_dtype = st.tuples(st.sampled_from(dtypes), shapes).map(lambda ds: np.zeros(ds[1], ds[0]))
+    wrong_ndim = shapes.filter(lambda s: len(s) != 2).map(lambda s: np.zeros(s, np.float32))
+    no_room = st.sampled_from([(0, MSGPACK_DIM), (2, MSGPACK_DIM), (4, 0), (0, 0)])
+    bad_layout = st.sampled_from(list(LAYOUTS)).map(
+        lambda layout: LAYOUTS[layout](np.zeros((4, MSGPACK_DIM), np.float32))
+    )
+    return st.one_of(
+        wrong_dtype, wrong_ndim, no_room.map(lambda s: np.zeros(s, np.float32)), bad_layout
+    )
+
+
 FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     "point": lambda: st.one_of(invalid_float_arrays(1, 2, exact_len=2), wrong_python_types()),
     "points": lambda: st.one_of(
@@ -713,6 +826,12 @@ FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     ),
     "hashable_items": lambda: invalid_hashable_items(),
     "integer_array": lambda: invalid_integer_arrays(),
+    "bytes_iterable": invalid_bytes_iterables,
+    "float32_rows": lambda: st.one_of(invalid_float32_rows(), wrong_python_types()),
+    "flag": lambda: st.one_of(st.integers(), st.floats(), st.text(max_size=3), st.none()),
+    "msgpack_path": lambda: st.one_of(
+        st.none(), st.integers(), st.floats(), st.lists(st.integers(), max_size=2)
+    ),
 }
 
 

@@ -45,6 +45,7 @@ def test_every_export_has_bad_input_cases():
     assert {"ml_demos_rs.kmeans", "ml_demos_rs.stratified_kfold_split"} <= callables
     assert {"ml_demos_rs.preprocess_text", "ml_demos_rs.preprocess_text_interned"} <= callables
     assert {"ml_demos_rs.count_approx_rust", "ml_demos_rs.count_approx_array"} <= callables
+    assert {"ml_demos_rs.take_iter", "ml_demos_rs.read_msgpack_vectors"} <= callables
     STATS["exports"] = len(callables)
 
 

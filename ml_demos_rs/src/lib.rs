@@ -10,6 +10,8 @@
 //! - `text.rs`: text preprocessing (an extra lesson), core and Python functions;
 //! - `distinct.rs`: approximate distinct count (the CVM algorithm), wrapped for
 //!   Python in `distinct_python.rs`;
+//! - `msgpack_vectors.rs` (+ `msgpack_python.rs`): float32 vectors from msgpack files,
+//!   copied with the GIL released (the "GIL release in a thread pool" lesson);
 //! - `python.rs`: the Python functions of `ml_demos_rs`.
 
 // `todo_exercise!`, which the exercise files use in place of the code to write.
@@ -22,6 +24,8 @@ pub mod distinct_python;
 pub mod error;
 pub mod kmeans;
 pub mod kmeans_linfa;
+pub mod msgpack_python;
+pub mod msgpack_vectors;
 pub mod python;
 pub mod stratified;
 pub mod text;
@@ -32,6 +36,8 @@ use pyo3::prelude::*;
 mod _ml_demos_rs {
     #[pymodule_export]
     use super::distinct_python::{count_approx_array, count_approx_rust, count_approx_rust_naive};
+    #[pymodule_export]
+    use super::msgpack_python::{read_msgpack_vectors, take_iter};
     #[pymodule_export]
     use super::python::{
         kmeans_alamano, py_kmeans, py_kmeans_linfa, stratified_kfold_indices,

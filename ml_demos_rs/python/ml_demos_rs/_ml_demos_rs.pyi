@@ -1,6 +1,7 @@
 """Type stubs of the compiled module `ml_demos_rs._ml_demos_rs` (written in Rust)."""
 
-from collections.abc import Collection, Hashable
+import os
+from collections.abc import Collection, Hashable, Iterable
 from typing import Literal, final
 
 import numpy as np
@@ -102,3 +103,17 @@ def count_approx_array(
     seed: int | None = None,
 ) -> int:
     """Approximate number of distinct values of a 1-D integer array (CVM), GIL released."""
+
+def take_iter(
+    iterator: Iterable[bytes],
+    np_vectors: NDArray[np.float32],
+    *,
+    skip_wrong_length: bool = True,
+) -> int:
+    """Copy float32 vectors given as bytes into the rows of `np_vectors` (modified in
+    place, GIL released for the copies); returns the number of rows written."""
+
+def read_msgpack_vectors(
+    path: str | os.PathLike[str], dim: int, *, skip_wrong_length: bool = True
+) -> NDArray[np.float32]:
+    """Read a whole msgpack file of float32 vectors in Rust: an `(n, dim)` array."""

@@ -1,0 +1,39 @@
+"""Everything in Rust, thread pool: `ml_demos_rs.read_msgpack_vectors`.
+
+No Python generator any more: Rust reads the whole file, splits the msgpack items and
+decodes the vectors, with the GIL released from start to end. Possible only when the
+reading logic needs no custom Python code.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from pathlib import Path
+
+import numpy as np
+from msgpack_data import run_in_pool
+
+import ml_demos_rs
+
+POOL = "threads"
+
+
+def read_rs(path: Path, dim: int, capacity: int) -> np.ndarray:
+    """The vectors of one file, as an `(n, dim)` float32 array (no preallocation: Rust
+    sizes the array from the file)."""
+    return ml_demos_rs.read_msgpack_vectors(path, dim)
+
+
+def main(paths: list[Path], dim: int, capacity: int, pool: Executor) -> list[np.ndarray]:
+    """One array per file, in file order, computed by the workers of `pool`."""
+    return run_in_pool(pool, read_rs, paths, dim, capacity)
+
+
+if __name__ == "__main__":
+    import os
+
+    from msgpack_data import DIM, shared_pool, vector_files
+
+    files = vector_files(n_files=8, vectors=4_000, dim=DIM, seed=0)
+    arrays = main(list(files.paths), files.dim, files.capacity, shared_pool(POOL, os.cpu_count()))
+    print(f"{len(arrays)} files, {sum(len(a) for a in arrays)} vectors of {files.dim} float32")

@@ -1,0 +1,40 @@
+"""Rust copy, thread pool: `ml_demos_rs.take_iter` (src/msgpack_python.rs).
+
+The file is still read by the Python generator `iterate_msgpack`, but the copy of the
+vectors into the array is done in Rust, batch by batch, with the GIL released
+(`py.detach`): while one thread copies, another can run Python.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from pathlib import Path
+
+import numpy as np
+from msgpack_data import iterate_msgpack, run_in_pool
+
+import ml_demos_rs
+
+POOL = "threads"
+
+
+def process_rs(path: Path, dim: int, capacity: int) -> np.ndarray:
+    """The vectors of one file, as an `(n, dim)` float32 array."""
+    np_vectors = np.empty((capacity, dim), dtype=np.float32)
+    count = ml_demos_rs.take_iter(iterate_msgpack(path), np_vectors)
+    return np_vectors[:count]
+
+
+def main(paths: list[Path], dim: int, capacity: int, pool: Executor) -> list[np.ndarray]:
+    """One array per file, in file order, computed by the workers of `pool`."""
+    return run_in_pool(pool, process_rs, paths, dim, capacity)
+
+
+if __name__ == "__main__":
+    import os
+
+    from msgpack_data import DIM, shared_pool, vector_files
+
+    files = vector_files(n_files=8, vectors=4_000, dim=DIM, seed=0)
+    arrays = main(list(files.paths), files.dim, files.capacity, shared_pool(POOL, os.cpu_count()))
+    print(f"{len(arrays)} files, {sum(len(a) for a in arrays)} vectors of {files.dim} float32")
