@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import functools
 import multiprocessing
+import os
 import shutil
 import tempfile
 import warnings
@@ -149,3 +150,12 @@ def run_in_pool(pool: Executor, work, paths: Iterable[Path], *args) -> list[np.n
     """`work(path, *args)` for every file, spread over the pool; results in file order."""
     futures = [pool.submit(work, path, *args) for path in paths]
     return [future.result() for future in futures]
+
+
+def run_demo(main, pool_kind: str) -> None:
+    """What a version module does when run as a script: 8 seeded files read by a pool
+    of `pool_kind` ("threads" or "processes") with one worker per core."""
+    files = vector_files(n_files=8, vectors=4_000, dim=DIM, seed=0)
+    pool = shared_pool(pool_kind, os.cpu_count() or 1)
+    arrays = main(list(files.paths), files.dim, files.capacity, pool)
+    print(f"{len(arrays)} files, {sum(len(a) for a in arrays)} vectors of {files.dim} float32")

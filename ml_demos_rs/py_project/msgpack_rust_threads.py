@@ -31,10 +31,6 @@ def main(paths: list[Path], dim: int, capacity: int, pool: Executor) -> list[np.
 
 
 if __name__ == "__main__":
-    import os
+    from msgpack_data import run_demo
 
-    from msgpack_data import DIM, shared_pool, vector_files
-
-    files = vector_files(n_files=8, vectors=4_000, dim=DIM, seed=0)
-    arrays = main(list(files.paths), files.dim, files.capacity, shared_pool(POOL, os.cpu_count()))
-    print(f"{len(arrays)} files, {sum(len(a) for a in arrays)} vectors of {files.dim} float32")
+    run_demo(main, POOL)
