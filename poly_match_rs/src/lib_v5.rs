@@ -341,6 +341,14 @@ impl PointBands {
         // end exercise
     }
 
+    /// Where `(x, y)` falls in the grid, as fractional `[row, column]` numbers (row 0
+    /// and column 0 start at `origin`): rounded down, they are its row and column.
+    fn grid_position(&self, x: f64, y: f64) -> [f64; 2] {
+        let row = (y - self.origin[1]) * self.rows_per_unit;
+        let column = (x - self.origin[0]) * self.rows_per_unit * COLUMNS_PER_ROW as f64;
+        [row, column]
+    }
+
     /// The row and column of a point (inside the border).
     fn cell_of(&self, [x, y]: [f64; 2]) -> (usize, usize) {
         let (border_rows, border_columns) = (BORDER_ROWS, BORDER_ROWS * COLUMNS_PER_ROW);
@@ -349,8 +357,8 @@ impl PointBands {
         }
         // `as usize` rounds down like `floor` (the values are >= 0 up to rounding);
         // `clamp` keeps rounding errors from moving a point into the border.
-        let row = ((y - self.origin[1]) * self.rows_per_unit) as usize;
-        let column = ((x - self.origin[0]) * self.rows_per_unit * COLUMNS_PER_ROW as f64) as usize;
+        let [row, column] = self.grid_position(x, y);
+        let (row, column) = (row as usize, column as usize);
         (
             row.clamp(border_rows, self.rows - 1 - border_rows),
             column.clamp(border_columns, self.columns - 1 - border_columns),
@@ -372,8 +380,7 @@ impl PointBands {
         let (row, column) = if self.one_cell {
             (BORDER_ROWS, BORDER_ROWS * COLUMNS_PER_ROW)
         } else {
-            let row = (y - self.origin[1]) * self.rows_per_unit;
-            let column = (x - self.origin[0]) * self.rows_per_unit * COLUMNS_PER_ROW as f64;
+            let [row, column] = self.grid_position(x, y);
             // Outside the bands, or so near their edge that the run would leave
             // them: more than max_dist from every point. (False for NaN too.)
             let inside = row >= 0.0
