@@ -21,6 +21,7 @@
 //! - [`for_each_kept_word`] / `preprocess_text_buffered`: one reused buffer; a Python
 //!   string is made straight from it, without a Rust `String` per word in between.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -66,7 +67,8 @@ pub fn preprocess_words(text: &str) -> PyResult<Vec<String>> {
 }
 
 /// Calls `emit` with each kept word, lowercased, in a buffer reused from word to word:
-/// no allocation per word once the buffer has grown to the longest word.
+/// an ASCII word needs no allocation once the buffer has grown to the longest word (a
+/// non-ASCII word still goes through `to_lowercase`, for the full Unicode rules).
 pub fn for_each_kept_word<E>(
     text: &str,
     mut emit: impl FnMut(&str) -> Result<(), E>,
@@ -90,8 +92,10 @@ pub fn for_each_kept_word<E>(
     Ok(())
 }
 
-/// `text` as a `&str`, or a clear error naming the argument.
-fn text_arg<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<&'a Bound<'a, PyString>> {
+/// The UTF-8 of the Python `str` `text`, or a clear error naming the argument: a
+/// `TypeError` for anything but a `str`, a `ValueError` for a lone surrogate such as
+/// `"\ud800"` (it has no UTF-8 form).
+fn text_utf8<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     let string = text.cast::<PyString>().map_err(|_| {
         let found = text
             .get_type()
@@ -104,12 +108,6 @@ fn text_arg<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<&'a Bound<'a, PyString>>
         };
         PyTypeError::new_err(format!("text must be a str, got {found}{hint}"))
     })?;
-    Ok(string)
-}
-
-/// The UTF-8 of a Python string, or a `ValueError` naming `text` (a lone surrogate
-/// such as `"\ud800"` has no UTF-8 form).
-fn utf8<'a>(string: &'a Bound<'_, PyString>) -> PyResult<std::borrow::Cow<'a, str>> {
     string.to_cow().map_err(|error| {
         PyValueError::new_err(format!(
             "text must be valid Unicode text, but it holds a lone surrogate \
@@ -124,7 +122,7 @@ fn utf8<'a>(string: &'a Bound<'_, PyString>) -> PyResult<std::borrow::Cow<'a, st
 #[pyfunction]
 pub fn preprocess_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     // exercise: text_rust_port hard: check that text is a str, get its UTF-8, and run the core (the GIL may be released)
-    let text = utf8(text_arg(text)?)?;
+    let text = text_utf8(text)?;
     // exercise: text_rust_port easy: run the core on the text with the GIL released
     // Only Rust data inside: other Python threads may run meanwhile.
     py.detach(|| preprocess_words(&text))
@@ -143,7 +141,7 @@ pub fn preprocess_text_buffered<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let text = utf8(text_arg(text)?)?;
+    let text = text_utf8(text)?;
     let words = PyList::empty(py);
     for_each_kept_word(&text, |word| words.append(PyString::new(py, word)))?;
     Ok(words)
@@ -157,7 +155,7 @@ pub fn preprocess_text_interned<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let text = utf8(text_arg(text)?)?;
+    let text = text_utf8(text)?;
     let words = PyList::empty(py);
     let mut made: HashMap<String, Bound<'py, PyString>> = HashMap::new();
     for_each_kept_word(&text, |word| match made.get(word) {
