@@ -9,6 +9,7 @@
 //! The cores are in `msgpack_vectors.rs`.
 
 use crate::msgpack_vectors::{self, Skipped, F32_BYTES};
+use crate::python::type_name;
 use numpy::{
     dtype, PyArray2, PyArrayDescrMethods, PyArrayMethods, PyReadwriteArray2, PyUntypedArray,
     PyUntypedArrayMethods,
@@ -28,13 +29,6 @@ const BATCH: usize = 256;
 
 /// Bytes read from the file at a time by `read_msgpack_vectors`.
 const READ_BUFFER: usize = 1 << 20;
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|name| name.to_string())
-        .unwrap_or_else(|_| "object".to_string())
-}
 
 /// `np_vectors` borrowed for writing: a C-contiguous, writeable 2-D float32 array with
 /// at least one column, or a TypeError/ValueError that says what is wrong.

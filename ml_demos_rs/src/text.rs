@@ -28,6 +28,8 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
+use crate::python::type_name;
+
 /// Words with more characters than this are kept.
 pub const MIN_CHARS_EXCLUSIVE: usize = 3;
 
@@ -97,10 +99,7 @@ pub fn for_each_kept_word<E>(
 /// `"\ud800"` (it has no UTF-8 form).
 fn text_utf8<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
     let string = text.cast::<PyString>().map_err(|_| {
-        let found = text
-            .get_type()
-            .name()
-            .map_or_else(|_| "object".to_string(), |name| name.to_string());
+        let found = type_name(text);
         let hint = if found == "bytes" || found == "bytearray" {
             " (decode it first, e.g. text.decode('utf-8'))"
         } else {
