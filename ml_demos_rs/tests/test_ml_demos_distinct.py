@@ -18,7 +18,7 @@ import types
 import numpy as np
 import pytest
 from distinct_data import word_stream
-from ml_demos_testing import PY_PROJECT, lesson_suites, version
+from ml_demos_testing import lesson_suites, run_script, version
 
 import ml_demos_rs
 from workshop.bench import ResultMismatch, measure_all_main
@@ -293,15 +293,7 @@ def test_measure_all_fails_on_a_wrong_version(monkeypatch, capsys):
 
 
 def test_measure_all_distinct_quick_checks_and_times_every_version():
-    import subprocess
-
-    done = subprocess.run(
-        [sys.executable, "measure_all.py", "distinct", "--quick"],
-        cwd=PY_PROJECT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_script("measure_all.py", "distinct", "--quick")
     assert done.returncode == 0, done.stdout + done.stderr
     for name in ["distinct_py_exact", *ESTIMATORS]:
         row = next(line for line in done.stdout.splitlines() if line.startswith(name + " "))
