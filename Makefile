@@ -8,7 +8,9 @@
 
 PYTHON ?= python3
 VENV_PY := $(CURDIR)/.venv/bin/python
-LESSONS := poly_match_rs ml_demos_rs
+# The lesson folders, in teaching order, read from pyproject.toml (the one place
+# they are written: [tool.uv.workspace] members), when a recipe runs.
+LESSONS = $$($(PYTHON) .venv-setup/bootstrap.py --list-lessons)
 # Extra arguments for measure_all.py, e.g. make measure MEASURE_ARGS=--quick
 MEASURE_ARGS ?=
 # Difficulty of the exercise stubs: easy, intermediate or hard.

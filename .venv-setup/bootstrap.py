@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,12 +33,28 @@ PRIVATE_UV_DIR = SETUP_DIR / "uv"
 UV_REQUIREMENTS = SETUP_DIR / "uv-requirements.txt"
 LOCK = ROOT / "requirements.lock"
 VENV = ROOT / ".venv"
-CRATES = ["poly_match_rs", "ml_demos_rs"]
+PYPROJECT = ROOT / "pyproject.toml"
 MIN_PYTHON = (3, 10)
 
 
 class SetupError(Exception):
     """A prerequisite is missing: the message tells the student what to do."""
+
+
+def lessons(pyproject: Path = PYPROJECT) -> list[str]:
+    """The lesson folders, in teaching order: `[tool.uv.workspace] members` of pyproject.toml.
+
+    This file runs on Python 3.10, which has no TOML reader, so it reads that one array
+    itself (a test checks the answer against `tomllib`).
+    """
+    table = re.search(
+        r"^\[tool\.uv\.workspace\]\s*$(.*?)(?=^\[)", pyproject.read_text(), re.M | re.S
+    )
+    members = table and re.search(r"^members\s*=\s*\[(.*?)\]", table.group(1), re.M | re.S)
+    if not members:
+        raise SetupError(f"{pyproject.name} has no [tool.uv.workspace] members list")
+    body = re.sub(r"#[^\n]*", "", members.group(1))
+    return re.findall(r"\"([^\"]+)\"", body)
 
 
 def say(message: str) -> None:
@@ -224,23 +241,35 @@ def build_stamp(package: str) -> Path:
     return VENV / f".workshop-build-{'workshop' if package == '.' else package}"
 
 
-def install_members(uv: Path, env: dict[str, str], crates: list[str]) -> None:
-    """Build and install the members whose sources changed since their last install."""
+# The cargo profiles a lesson can be built with: `release` for everything students run
+# and time (fat LTO, one codegen unit), `exercise` for `exercises check` (no LTO,
+# incremental: a one-line edit rebuilds in seconds; see the root Cargo.toml).
+PROFILES = ("release", "exercise")
+
+
+def install_members(
+    uv: Path, env: dict[str, str], crates: list[str], profile: str = "release"
+) -> None:
+    """Build and install the members whose sources (or build profile) changed since
+    their last install."""
     stale: dict[str, str] = {}
     for package in [".", *crates]:
         stamp = build_stamp(package)
         digest = source_digest(build_inputs(package))
+        if package != ".":
+            digest += f" {profile}"
         if not stamp.exists() or stamp.read_text().strip() != digest:
             stale[package] = digest
     if not stale:
         return
     names = ["workshop (tooling)" if p == "." else p for p in stale]
-    say(f"building {', '.join(names)} (release mode; cargo recompiles only what changed)")
+    mode = "release mode" if profile == "release" else f"the fast `{profile}` profile"
+    say(f"building {', '.join(names)} ({mode}; cargo recompiles only what changed)")
     cmd: list[str | Path] = [
         uv,
         "pip",
         "install",
-        "--quiet",
+        "--verbose",  # streams cargo's output, read by `show_build_progress`
         "--python",
         venv_python(),
         "--no-deps",
@@ -248,9 +277,54 @@ def install_members(uv: Path, env: dict[str, str], crates: list[str]) -> None:
     ]
     for package in stale:
         cmd += ["--editable", ROOT] if package == "." else [ROOT / package]
-    run(cmd, env=env, cwd=ROOT)
+    build_env = dict(env)
+    if profile != "release":
+        # maturin's build backend reads extra `maturin build` arguments from here; the
+        # lessons' `[tool.uv] cache-keys` include it, so each profile has its own wheel.
+        build_env["MATURIN_PEP517_ARGS"] = f"--profile {profile}"
+    show_build_progress(cmd, build_env)
     for package, digest in stale.items():
         build_stamp(package).write_text(digest + "\n")
+
+
+BUILD_LOG = SETUP_DIR / "last-build.log"
+
+
+def show_build_progress(cmd: list[str | Path], env: dict[str, str]) -> None:
+    """Run uv's build, printing one line per crate cargo compiles (with a count and the
+    time so far) instead of staying silent for minutes; the whole output goes to
+    `.venv-setup/last-build.log`. On failure, uv's own report (which holds the
+    compiler's errors) is printed and CalledProcessError raised, as `run` does."""
+    started = time.perf_counter()
+    compiled = 0
+    kept: list[str] = []
+    report: list[str] = []  # uv's own (non-debug) lines: its summary and, on failure, the error
+    with subprocess.Popen(
+        [str(c) for c in cmd],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        env=env,
+        cwd=ROOT,
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            kept.append(line)
+            if not line.startswith(("DEBUG", "TRACE")):
+                report.append(line)
+                continue
+            words = line.split(maxsplit=3)
+            if len(words) >= 3 and words[1] == "Compiling":
+                compiled += 1
+                elapsed = time.perf_counter() - started
+                what = " ".join(words[2:]).strip()
+                say(f"  [{compiled:3d} crates, {elapsed:4.0f} s] compiling {what}")
+    BUILD_LOG.write_text("".join(kept), encoding="utf-8")
+    if proc.returncode:
+        sys.stdout.write("".join(report))
+        print(f"[setup] the whole build output is in {BUILD_LOG.relative_to(ROOT)}")
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
 
 
 LOCK_HEADER = """\
@@ -259,9 +333,41 @@ LOCK_HEADER = """\
 """
 
 
+LESSON_BLOCK = re.compile(
+    r"^[ \t]*# lesson packages: begin[^\n]*\n(?P<body>.*?)^[ \t]*# lesson packages: end",
+    re.M | re.S,
+)
+
+
+def lesson_blocks(text: str, folders: list[str]) -> str:
+    """pyproject.toml with its two `lesson packages` blocks written from `folders`: the
+    root's dependency on each lesson package (so that `uv sync` installs them all) and
+    the lesson's workspace source."""
+    blocks = list(LESSON_BLOCK.finditer(text))
+    if len(blocks) != 2:
+        raise SetupError("pyproject.toml must hold two `# lesson packages: begin/end` blocks")
+    packages = [folder.replace("_", "-") for folder in folders]
+    dependencies = "".join(f'  "{name}",\n' for name in packages)
+    comment = re.match(r"(?:[ \t]*#[^\n]*\n)*", blocks[1]["body"]).group(0)
+    sources = comment + "".join(
+        f"{name} = {{ workspace = true, editable = false }}\n" for name in packages
+    )
+    out = text
+    for block, body in reversed(list(zip(blocks, [dependencies, sources], strict=True))):
+        out = out[: block.start("body")] + body + out[block.end("body") :]
+    return out
+
+
 def refresh_lock(uv: Path, env: dict[str, str]) -> None:
-    """`make lock`: resolve pyproject.toml for every platform and write requirements.lock."""
-    say("resolving pyproject.toml (all platforms, Python >= 3.10)")
+    """`make lock`: write the lesson packages and the resolution date into pyproject.toml,
+    resolve it for every platform and write requirements.lock."""
+    text = lesson_blocks(PYPROJECT.read_text(), lessons())
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    text, found = re.subn(r'^exclude-newer = "[^"]*"', f'exclude-newer = "{now}"', text, flags=re.M)
+    if found != 1:
+        raise SetupError("pyproject.toml must set `exclude-newer` once in [tool.uv]")
+    PYPROJECT.write_text(text)
+    say(f"resolving pyproject.toml (all platforms, Python >= 3.10, releases up to {now})")
     run([uv, "lock", "--quiet"], env=env, cwd=ROOT)
     exported = subprocess.run(
         [
@@ -299,9 +405,22 @@ def build_env() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    crates = [a for a in argv if a in CRATES] or CRATES
+    """`bootstrap.py [LESSON ...] [--profile exercise] [--lock] [--list-lessons]`."""
     started = time.perf_counter()
     try:
+        all_lessons = lessons()
+        if "--list-lessons" in argv:
+            print("\n".join(all_lessons))
+            return 0
+        profile = argv[argv.index("--profile") + 1] if "--profile" in argv else "release"
+        if profile not in PROFILES:
+            raise SetupError(f"--profile must be one of {', '.join(PROFILES)}, got {profile!r}")
+        unknown = [a for a in argv if not a.startswith("--") and a not in (*all_lessons, profile)]
+        if unknown:
+            raise SetupError(
+                f"unknown lesson {', '.join(unknown)}; the lessons are {', '.join(all_lessons)}"
+            )
+        crates = [a for a in argv if a in all_lessons] or all_lessons
         check_python()
         uv = find_uv()
         env = build_env()
@@ -312,7 +431,7 @@ def main(argv: list[str]) -> int:
         check_linker()
         ensure_venv(uv, env)
         install_lock(uv, env)
-        install_members(uv, env, crates)
+        install_members(uv, env, crates, profile)
     except SetupError as err:
         print(f"\n[setup] cannot set up the workshop:\n{err}\n", file=sys.stderr)
         return 1

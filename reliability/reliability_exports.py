@@ -1,8 +1,10 @@
-"""The exports of both lesson packages, found by walking the modules, and how to call each.
+"""The exports of every lesson package, found by walking the modules, and how to call each.
 
-``discover_exports()`` lists every public function and class of ``poly_match_rs`` (stage
-modules v0 ... v5) and ``ml_demos_rs`` by looking at the modules themselves, so a new
-export shows up without editing anything here. ``REGISTRY`` says, for each export, how to
+``discover_exports()`` lists every public function and class of every lesson (the list
+in pyproject.toml, read by ``workshop.lessons``): the names of each package's
+``__all__``, and for a package whose public names are stage modules (``poly_match_rs.v1``
+...) the names of each stage, by looking at the modules themselves, so a new export or a
+new lesson shows up without editing anything here. ``REGISTRY`` says, for each export, how to
 call it with a small valid input and which arguments it takes (each argument has a kind;
 ``reliability_inputs.py`` turns kinds into bad values). ``test_reliability_inventory.py``
 fails when the two disagree: an export without bad-input cases is a failing test.
@@ -18,6 +20,7 @@ import inspect
 import shutil
 import sys
 import tempfile
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,19 +29,20 @@ from typing import Any
 
 import numpy as np
 
+import distinct_count_rs
+import gil_pool_rs
 import ml_demos_rs
 import poly_match_rs
+import text_prep_rs
+from workshop.lessons import lessons
 
 ROOT = Path(__file__).resolve().parent.parent
-POLY_PY_PROJECT = ROOT / "poly_match_rs" / "py_project"
-ML_PY_PROJECT = ROOT / "ml_demos_rs" / "py_project"
+LESSON_PACKAGES = [importlib.import_module(lesson.package) for lesson in lessons()]
+COMPILED = [importlib.import_module(lesson.compiled_module) for lesson in lessons()]
 
 # The hidden functions that panic on purpose (see docs/errors.md): not part of the API,
 # checked by test_reliability_panics.py instead.
-DEBUG_HOOKS = {
-    "poly_match_rs._poly_match_rs._debug_panic": poly_match_rs._poly_match_rs._debug_panic,
-    "ml_demos_rs._ml_demos_rs._debug_panic": ml_demos_rs._ml_demos_rs._debug_panic,
-}
+DEBUG_HOOKS = {f"{module.__name__}._debug_panic": module._debug_panic for module in COMPILED}
 
 
 def _public(module: ModuleType) -> list[str]:
@@ -49,15 +53,24 @@ def _public(module: ModuleType) -> list[str]:
     return sorted(names)
 
 
+def _exports_of(package: ModuleType, prefix: str) -> dict[str, Any]:
+    """The public names of `package`; a public name that is a module (a stage of lesson
+    1: ``poly_match_rs.v1``) stands for the public names inside it."""
+    found: dict[str, Any] = {}
+    for name in _public(package):
+        obj = getattr(package, name)
+        if isinstance(obj, ModuleType):
+            found |= _exports_of(obj, f"{prefix}.{name}")
+        else:
+            found[f"{prefix}.{name}"] = obj
+    return found
+
+
 def discover_exports() -> dict[str, Any]:
     """Every public function, class and constant, as ``{"package.module.name": object}``."""
     found: dict[str, Any] = {}
-    for stage in _public(poly_match_rs):
-        module = getattr(poly_match_rs, stage)
-        for name in _public(module):
-            found[f"poly_match_rs.{stage}.{name}"] = getattr(module, name)
-    for name in _public(ml_demos_rs):
-        found[f"ml_demos_rs.{name}"] = getattr(ml_demos_rs, name)
+    for package in LESSON_PACKAGES:
+        found |= _exports_of(package, package.__name__)
     return found
 
 
@@ -68,22 +81,17 @@ def compiled_exports() -> dict[str, Any]:
     test), so that nothing written in Rust escapes the bad-input tests.
     """
     found: dict[str, Any] = {}
-    compiled = poly_match_rs._poly_match_rs
-    for stage in _public(compiled):
-        if stage.startswith("_"):
-            continue  # the debug hook (see compiled_private)
-        for name in _public(getattr(compiled, stage)):
-            found[f"poly_match_rs.{stage}.{name}"] = getattr(getattr(compiled, stage), name)
-    for name in _public(ml_demos_rs._ml_demos_rs):
-        if not name.startswith("_"):
-            found[f"ml_demos_rs.{name}"] = getattr(ml_demos_rs._ml_demos_rs, name)
+    for module in COMPILED:
+        package = module.__name__.split(".")[0]
+        public = {n: getattr(module, n) for n in _public(module) if not n.startswith("_")}
+        found |= _exports_of(types.SimpleNamespace(**public), package)  # type: ignore[arg-type]
     return found
 
 
 def compiled_private() -> set[str]:
     """The underscore names the compiled modules export: only the debug hooks may be."""
     found = set()
-    for module in (poly_match_rs._poly_match_rs, ml_demos_rs._ml_demos_rs):
+    for module in COMPILED:
         for name in _public(module):
             if name.startswith("_"):
                 found.add(f"{module.__name__}.{name}")
@@ -99,25 +107,15 @@ def is_constant(obj: Any) -> bool:
 
 def poly_project(name: str) -> ModuleType:
     """A module of poly_match_rs/py_project (``poly_match_v0`` is the baseline)."""
-    if str(POLY_PY_PROJECT) not in sys.path:
-        sys.path.append(str(POLY_PY_PROJECT))
+    lesson = next(found for found in lessons() if found.folder == "poly_match_rs")
+    if str(lesson.py_project) not in sys.path:
+        sys.path.append(str(lesson.py_project))
     return importlib.import_module(name)
 
 
 def ml_suites() -> ModuleType:
-    """ml_demos_rs/py_project/suites.py (its scikit-learn counting rule), by file path:
-    the other lesson has a ``suites`` module too."""
-    if "ml_demos_suites" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "ml_demos_suites", ML_PY_PROJECT / "suites.py"
-        )
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["ml_demos_suites"] = module
-        if str(ML_PY_PROJECT) not in sys.path:
-            sys.path.append(str(ML_PY_PROJECT))
-        spec.loader.exec_module(module)
-    return sys.modules["ml_demos_suites"]
+    """ml_demos_rs/py_project/ml_demos_suites.py (its scikit-learn counting rule)."""
+    return next(found for found in lessons() if found.folder == "ml_demos_rs").suites()
 
 
 # --- small valid inputs ---------------------------------------------------------------
@@ -456,8 +454,8 @@ def _kmeans_result() -> Export:
 
 def _text(name: str, releases_gil: bool) -> Export:
     return Export(
-        name=f"ml_demos_rs.{name}",
-        call=getattr(ml_demos_rs, name),
+        name=f"text_prep_rs.{name}",
+        call=getattr(text_prep_rs, name),
         valid=lambda: (("The QUICK brown foxes jump over été ΟΔΟΣ",), {}),
         arguments={0: ("text", "text")},
         releases_gil=releases_gil,
@@ -470,7 +468,7 @@ def small_words(n: int = 200) -> list[str]:
 
 def _distinct_count(name: str, on_array: bool) -> Export:
     """The CVM distinct counts: `(items, epsilon, delta, seed)`."""
-    call = getattr(ml_demos_rs, name)
+    call = getattr(distinct_count_rs, name)
 
     def valid():
         items = (np.arange(200) % 50).astype(np.int64) if on_array else small_words()
@@ -480,7 +478,7 @@ def _distinct_count(name: str, on_array: bool) -> Export:
         return [("unknown-keyword", (small_words(),), {"eps": 0.1}, (TypeError,), "eps")]
 
     return Export(
-        name=f"ml_demos_rs.{name}",
+        name=f"distinct_count_rs.{name}",
         call=call,
         valid=valid,
         arguments={
@@ -553,8 +551,8 @@ def _take_iter() -> Export:
         ]
 
     return Export(
-        name="ml_demos_rs.take_iter",
-        call=ml_demos_rs.take_iter,
+        name="gil_pool_rs.take_iter",
+        call=gil_pool_rs.take_iter,
         # A fresh array per call: writing into it is take_iter's purpose.
         valid=lambda: ((vector_bytes(3), np.zeros((4, MSGPACK_DIM), np.float32)), {}),
         arguments={
@@ -596,8 +594,8 @@ def _read_msgpack_vectors() -> Export:
         ]
 
     return Export(
-        name="ml_demos_rs.read_msgpack_vectors",
-        call=ml_demos_rs.read_msgpack_vectors,
+        name="gil_pool_rs.read_msgpack_vectors",
+        call=gil_pool_rs.read_msgpack_vectors,
         valid=lambda: ((msgpack_file(), MSGPACK_DIM), {}),
         arguments={
             0: ("path", "msgpack_path"),

@@ -1,7 +1,8 @@
 """The inventory of exports, generated from the modules, against the bad-input registry.
 
-A function or class added to a stage module or to ``ml_demos_rs`` (or a new argument of
-an existing one) without bad-input cases in ``reliability_exports.REGISTRY`` fails here.
+A function or class added to a lesson package or one of its stage modules (or a new
+argument of an existing one, or a new lesson) without bad-input cases in
+``reliability_exports.REGISTRY`` fails here.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from reliability_inputs import bad_cases
 from reliability_support import STATS
 
 import poly_match_rs
+from workshop.lessons import lessons
 
 
 def test_every_export_has_bad_input_cases():
@@ -34,7 +36,7 @@ def test_every_export_has_bad_input_cases():
     assert not missing, f"exports without bad-input cases (add them to REGISTRY): {missing}"
     assert not stale, f"REGISTRY names exports that no longer exist: {stale}"
     assert constants == CONSTANTS, f"constants changed: {sorted(constants ^ CONSTANTS)}"
-    # The walk found both lessons and every stage (v0 is empty on purpose).
+    # The walk found every lesson and every stage of lesson 1 (v0 is empty on purpose).
     assert {name.split(".")[1] for name in callables if name.startswith("poly_match_rs")} == {
         "v1",
         "v2",
@@ -43,9 +45,13 @@ def test_every_export_has_bad_input_cases():
         "v5",
     }
     assert {"ml_demos_rs.kmeans", "ml_demos_rs.stratified_kfold_split"} <= callables
-    assert {"ml_demos_rs.preprocess_text", "ml_demos_rs.preprocess_text_interned"} <= callables
-    assert {"ml_demos_rs.count_approx_rust", "ml_demos_rs.count_approx_array"} <= callables
-    assert {"ml_demos_rs.take_iter", "ml_demos_rs.read_msgpack_vectors"} <= callables
+    assert {"text_prep_rs.preprocess_text", "text_prep_rs.preprocess_text_interned"} <= callables
+    assert {
+        "distinct_count_rs.count_approx_rust",
+        "distinct_count_rs.count_approx_array",
+    } <= callables
+    assert {"gil_pool_rs.take_iter", "gil_pool_rs.read_msgpack_vectors"} <= callables
+    assert {name.split(".")[0] for name in callables} == {lesson.package for lesson in lessons()}
     STATS["exports"] = len(callables)
 
 

@@ -11,6 +11,7 @@ checks run in subprocesses, so an abort would fail the test instead of ending py
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 import textwrap
@@ -18,7 +19,9 @@ import textwrap
 import pytest
 from reliability_support import describe_crash, run_isolated
 
-MODULES = ["poly_match_rs._poly_match_rs", "ml_demos_rs._ml_demos_rs"]
+from workshop.lessons import lessons
+
+MODULES = [lesson.compiled_module for lesson in lessons()]
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -61,15 +64,14 @@ def test_an_uncaught_panic_ends_python_with_a_traceback_not_an_abort(module):
     assert "pyo3_runtime.PanicException: caught by except Exception?" in completed.stderr
 
 
-def test_the_debug_hooks_refuse_a_wrong_argument():
-    import ml_demos_rs
-    import poly_match_rs
-
-    for compiled in (poly_match_rs._poly_match_rs, ml_demos_rs._ml_demos_rs):
-        with pytest.raises(ValueError, match="where_ must be"):
-            compiled._debug_panic("x", "elsewhere")
-        with pytest.raises(TypeError):
-            compiled._debug_panic(3)
-    # Not part of the packages' API.
-    assert not hasattr(poly_match_rs, "_debug_panic") and not hasattr(ml_demos_rs, "_debug_panic")
-    assert "_debug_panic" not in ml_demos_rs.__all__
+@pytest.mark.parametrize("module", MODULES)
+def test_the_debug_hooks_refuse_a_wrong_argument(module):
+    compiled = importlib.import_module(module)
+    with pytest.raises(ValueError, match="where_ must be"):
+        compiled._debug_panic("x", "elsewhere")
+    with pytest.raises(TypeError):
+        compiled._debug_panic(3)
+    # Not part of the package's API.
+    package = importlib.import_module(module.split(".")[0])
+    assert not hasattr(package, "_debug_panic")
+    assert "_debug_panic" not in getattr(package, "__all__", [])

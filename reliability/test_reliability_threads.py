@@ -18,6 +18,7 @@ import pytest
 from reliability_exports import REGISTRY, msgpack_file, poly_project, vector_bytes
 from reliability_support import STATS
 
+import gil_pool_rs
 import ml_demos_rs
 import poly_match_rs
 
@@ -103,8 +104,8 @@ def _medium_inputs() -> dict[str, Callable[[], Any]]:
         "split": lambda: ml_demos_rs.stratified_train_test_indices(labels, 0.2, seed=1),
         "kfold": lambda: ml_demos_rs.stratified_kfold_indices(labels, 5, seed=1),
         "find_best_polygons": lambda: poly_match_rs.v5.find_best_polygons(polygons, points, 10.0),
-        "take_iter": lambda: ml_demos_rs.take_iter(items, np.empty((2_000, 512), np.float32)),
-        "read_msgpack_vectors": lambda: ml_demos_rs.read_msgpack_vectors(big_file, 512),
+        "take_iter": lambda: gil_pool_rs.take_iter(items, np.empty((2_000, 512), np.float32)),
+        "read_msgpack_vectors": lambda: gil_pool_rs.read_msgpack_vectors(big_file, 512),
     }
 
 

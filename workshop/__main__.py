@@ -1,7 +1,8 @@
 """``python -m workshop COMMAND``: the workshop's tools in one place.
 
 Commands: ``flamegraphs`` (profile every version of the lesson in the current folder),
-``exercises`` (list, start, check, hint, diff and reset the Rust exercises).
+``exercises`` (list, start, check, hint, diff and reset the Rust exercises), ``lessons``
+(the lesson folders, in teaching order).
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    commands = {"flamegraphs": "workshop.flamegraphs", "exercises": "workshop.exercises"}
+    commands = {
+        "flamegraphs": "workshop.flamegraphs",
+        "exercises": "workshop.exercises",
+        "lessons": "workshop.lessons",
+    }
     if not argv or argv[0] not in commands:
         print(__doc__.strip())
         return 0 if argv[:1] in ([], ["-h"], ["--help"]) else 2

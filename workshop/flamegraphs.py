@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from workshop.bench import load_suites
+from workshop.lessons import lesson_of
 
 
 def py_spy() -> str:
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-native", action="store_true", help="Python frames only")
     parser.add_argument("--out", type=Path, default=Path("graphs"), help="output folder")
     args = parser.parse_args(argv)
-    suites = load_suites("suites")
+    suites = load_suites(lesson_of(Path.cwd()).suites_module)
     versions = args.versions or [v for s in suites.values() for v in s.versions]
     args.out.mkdir(exist_ok=True)
     for version in versions:

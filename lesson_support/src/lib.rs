@@ -8,6 +8,16 @@
 //!   lesson_support;`, so every stage file can use it without an import.
 //! - [`debug_panic`]: a function that panics on purpose, exported (as `_debug_panic`,
 //!   outside the public API) by every lesson module for the reliability tests.
+//! - [`error`]: the error type of the plain-Rust cores ([`Error`], [`Result`]).
+//! - [`args`]: reading Python arguments with errors that say what was expected
+//!   (`type_name`, `numpy_array`, `float_arg`, `seed_arg`, ...).
+//! - [`random`]: the seeded random generator every lesson draws from.
+
+pub mod args;
+pub mod error;
+pub mod random;
+
+pub use error::{Error, Result};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;

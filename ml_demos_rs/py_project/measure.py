@@ -3,4 +3,4 @@
 from workshop.bench import measure_main
 
 if __name__ == "__main__":
-    raise SystemExit(measure_main("suites"))
+    raise SystemExit(measure_main("ml_demos_suites"))

@@ -6,4 +6,4 @@
 from workshop.bench import measure_all_main
 
 if __name__ == "__main__":
-    raise SystemExit(measure_all_main("suites"))
+    raise SystemExit(measure_all_main("ml_demos_suites"))

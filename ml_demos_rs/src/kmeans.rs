@@ -19,13 +19,13 @@
 //! Results do not depend on the number of threads: the rows are cut into fixed blocks
 //! whose partial sums are added in block order.
 
-use crate::error::{Error, Result};
+pub use lesson_support::random::rng_from_seed;
+use lesson_support::{Error, Result};
 use ndarray::linalg::general_mat_mul;
 use ndarray::{s, Array1, Array2, ArrayView1, ArrayView2, Axis};
 use rand::distr::weighted::WeightedIndex;
 use rand::distr::Distribution;
-use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand::Rng;
 use rayon::prelude::*;
 
 /// Rows handed to one matrix product in the assignment step (small enough for the
@@ -218,14 +218,6 @@ pub fn stopping_rule(n_changed: usize, shift: f64, tol: f64) -> Result<Stop> {
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "stop when no label changed, or when the centroids moved at most `tol`")
     // end exercise
-}
-
-/// A seeded generator, or one seeded by the operating system.
-pub fn rng_from_seed(seed: Option<u64>) -> Xoshiro256PlusPlus {
-    match seed {
-        Some(seed) => Xoshiro256PlusPlus::seed_from_u64(seed),
-        None => Xoshiro256PlusPlus::from_os_rng(),
-    }
 }
 
 /// Run `job` on every block of rows (`BLOCK_ROWS` rows; the job gets the block and

@@ -11,8 +11,8 @@
 //!   ran. We give it our tolerance in its units: the square root of `tol` times the
 //!   mean feature variance, and the smallest positive number for `tol = 0`.
 
-use crate::error::{Error, Result};
 use crate::kmeans::{self, Init, Options};
+use lesson_support::{Error, Result};
 use linfa::prelude::*;
 use linfa::DatasetBase;
 use linfa_clustering::{KMeans, KMeansInit};

@@ -17,7 +17,7 @@
 //! The functions return row indices (`i64`, ready for NumPy); the caller builds row
 //! arrays from them if it needs the rows.
 
-use crate::error::{Error, Result};
+use lesson_support::{Error, Result};
 use ndarray::ArrayView1;
 use rand::{Rng, RngCore};
 
@@ -557,7 +557,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kmeans::rng_from_seed;
+    use lesson_support::random::rng_from_seed;
     use ndarray::{array, Array1};
 
     #[test]

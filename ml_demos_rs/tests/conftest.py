@@ -1,3 +1,3 @@
-"""Lesson-2 tests: make py_project importable (see ml_demos_testing.py)."""
+"""Puts this lesson's py_project on sys.path before the test modules import from it."""
 
-import ml_demos_testing  # noqa: F401  (puts py_project on sys.path)
+import ml_demos_testing  # noqa: F401

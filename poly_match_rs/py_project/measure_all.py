@@ -1,6 +1,9 @@
-"""Time every stage against the baseline: ``python measure_all.py`` (``--help`` for the options)."""
+"""Time every version against the baseline: ``python measure_all.py``.
+
+``--help`` lists the options (sizes, ``--baseline``, ``--only``, ``--json``, ``--plot``).
+"""
 
 from workshop.bench import measure_all_main
 
 if __name__ == "__main__":
-    raise SystemExit(measure_all_main("suites"))
+    raise SystemExit(measure_all_main("poly_match_suites"))

@@ -1,7 +1,8 @@
 """Shared helpers of the lesson-1 tests: the stage modules of py_project/ and examples.
 
 (A plain module with a name of its own rather than a conftest.py, so that it cannot be
-mixed up with another lesson's test helpers when pytest runs every lesson at once.)
+mixed up with another lesson's test helpers when pytest runs every lesson at once; the
+shared part is workshop/testing.py.)
 
 The stage drivers (``poly_match_v0.py`` ... ``poly_match_v5.py`` and the NumPy
 comparators) live in ``poly_match_rs/py_project/``, which is put on ``sys.path`` here.
@@ -11,19 +12,17 @@ their id, so ``pytest poly_match_rs/tests -k poly_match_vN`` selects them.
 
 from __future__ import annotations
 
-import importlib
-import sys
 from functools import cache
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
-PY_PROJECT = Path(__file__).resolve().parent.parent / "py_project"
-if str(PY_PROJECT) not in sys.path:
-    # Appended, not prepended: the stage modules have names of their own, and the other
-    # lesson's `suites`, `measure`, ... must not be shadowed by this lesson's.
-    sys.path.append(str(PY_PROJECT))
+from workshop.testing import LessonTesting
+
+TESTING = LessonTesting("poly_match_rs")
+PY_PROJECT = TESTING.py_project
+lesson_suites = TESTING.suites
+run_script = TESTING.run_script
 
 RUST_STAGES = ["poly_match_v1", "poly_match_v2", "poly_match_v3", "poly_match_v4", "poly_match_v5"]
 NUMPY_VERSIONS = ["poly_match_np_partial", "poly_match_np_full"]
@@ -31,7 +30,7 @@ ALL_VERSIONS = ["poly_match_v0", *NUMPY_VERSIONS, *RUST_STAGES]
 
 
 def stage(name: str) -> ModuleType:
-    return importlib.import_module(name)
+    return TESTING.version(name)
 
 
 def canonical(result, polygons) -> list[tuple[tuple[float, float], int]]:
@@ -86,20 +85,3 @@ def mixed_shapes_example(
     margin = 0.05 * world
     points = [np.array(p) for p in rng.uniform(-margin, world + margin, size=(n_points, 2))]
     return shapes, points
-
-
-def import_lesson_suites() -> ModuleType:
-    """This lesson's ``py_project/suites.py``, even if another lesson's ``suites`` module
-    was imported first (both lessons name theirs ``suites``)."""
-    previous = sys.modules.pop("suites", None)
-    sys.path.insert(0, str(PY_PROJECT))
-    try:
-        module = importlib.import_module("suites")
-    finally:
-        sys.path.remove(str(PY_PROJECT))
-        if previous is not None:
-            sys.modules["suites"] = previous
-        else:
-            sys.modules.pop("suites", None)
-    assert Path(module.__file__).parent == PY_PROJECT
-    return module

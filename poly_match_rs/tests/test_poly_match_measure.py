@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import subprocess
 import sys
 import textwrap
 
 import pytest
-from poly_match_testing import PY_PROJECT
+from poly_match_testing import PY_PROJECT, lesson_suites, run_script
 
 from workshop.bench import Budget, measure_all_main, measure_scaling, measure_suite
 
-sys.path.insert(0, str(PY_PROJECT))
-import suites
+suites = lesson_suites()
 
 SPEEDUP = re.compile(r"\s[\d,.]+x\s")  # "1.00x ", "4,566x " in a table row
 
@@ -41,12 +39,8 @@ WRONG_STAGE = textwrap.dedent(
 SUITES_WITH_WRONG_STAGE = textwrap.dedent(
     """
     import dataclasses
-    import importlib.util
 
-    # The lesson's suites.py, loaded from its path (another lesson has a `suites` too).
-    spec = importlib.util.spec_from_file_location("poly_match_suites", "{suites_path}")
-    suites = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(suites)
+    import poly_match_suites as suites
 
     SUITES = [
         dataclasses.replace(
@@ -60,10 +54,7 @@ SUITES_WITH_WRONG_STAGE = textwrap.dedent(
 @pytest.fixture
 def wrong_stage(tmp_path, monkeypatch):
     (tmp_path / "poly_match_wrong.py").write_text(WRONG_STAGE)
-    suites_path = PY_PROJECT / "suites.py"
-    (tmp_path / "suites_with_wrong_stage.py").write_text(
-        SUITES_WITH_WRONG_STAGE.replace("{suites_path}", str(suites_path))
-    )
+    (tmp_path / "suites_with_wrong_stage.py").write_text(SUITES_WITH_WRONG_STAGE)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.chdir(tmp_path)
     yield
@@ -94,26 +85,22 @@ def test_measure_suite_reports_the_wrong_stage(wrong_stage):
 
 
 @pytest.fixture
-def lesson_suites_importable(monkeypatch):
-    """`measure_all_main("suites")` imports this lesson's suites.py, whatever came before."""
+def in_py_project(monkeypatch):
+    """Run from the lesson's py_project folder, as `python measure_all.py` does."""
     monkeypatch.chdir(PY_PROJECT)
-    monkeypatch.syspath_prepend(str(PY_PROJECT))
-    monkeypatch.delitem(sys.modules, "suites", raising=False)
-    yield
-    sys.modules.pop("suites", None)
 
 
-def test_measure_all_quick_times_every_version(capsys, lesson_suites_importable):
-    assert measure_all_main("suites", ["--quick", "--budget", "0.02"]) == 0
+def test_measure_all_quick_times_every_version(capsys, in_py_project):
+    assert measure_all_main("poly_match_suites", ["--quick", "--budget", "0.02"]) == 0
     out = capsys.readouterr().out
     for version in suites.POLY_MATCH.versions:
         [row] = [line for line in out.splitlines() if line.startswith(version + " ")]
         assert SPEEDUP.search(row), row
 
 
-def test_scale_option_multiplies_points_and_polygons(capsys, lesson_suites_importable):
+def test_scale_option_multiplies_points_and_polygons(capsys, in_py_project):
     argv = ["--quick", "--scale", "2", "--only", "poly_match_v4,poly_match_v5"]
-    assert measure_all_main("suites", argv) == 0
+    assert measure_all_main("poly_match_suites", argv) == 0
     assert "2000 polygons, 200 points" in capsys.readouterr().out
 
 
@@ -130,13 +117,7 @@ def test_measure_scaling_checks_every_size():
 
 
 def test_measure_py_command_line():
-    """`python measure.py poly_match_v5`, as the seed lesson runs it."""
-    proc = subprocess.run(
-        [sys.executable, "measure.py", "poly_match_v5", "--quick"],
-        cwd=PY_PROJECT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """`python measure.py poly_match_v5`, as the original workshop runs it."""
+    proc = run_script("measure.py", "poly_match_v5", "--quick")
     assert proc.returncode == 0, proc.stderr
     assert "Took an avg of" in proc.stdout and "same result as poly_match_v0" in proc.stdout

@@ -41,15 +41,19 @@ def test_exercise_ids_are_unique_and_files_exist():
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_every_level_removes_more_code(exercise):
+    """Each file of the exercise holds some of its regions; over all its files there is a
+    region of every level, and each level keeps fewer lines than the one before (a
+    core and its Python wrapper may share the regions of one exercise)."""
+    found: set[str] = set()
+    kept = [0, 0, 0]
     for rel in exercise.files:
         solution = (ROOT / rel).read_text(encoding="utf-8")
         assert has_markers(solution), f"{rel} holds no exercise markers"
-        found = {(r.exercise, r.level) for r in regions(parse(solution, rel))}
-        assert (exercise.id, "hard") in found, f"{rel}: no hard region for {exercise.id}"
-        kept = [
-            len(make_exercise(solution, level, {exercise.id}, rel).splitlines()) for level in LEVELS
-        ]
-        assert kept[0] > kept[1] > kept[2], f"{rel}: lines kept per level {kept}"
+        found |= {r.level for r in regions(parse(solution, rel)) if r.exercise == exercise.id}
+        for i, level in enumerate(LEVELS):
+            kept[i] += len(make_exercise(solution, level, {exercise.id}, rel).splitlines())
+    assert "hard" in found, f"{exercise.id}: no hard region"
+    assert kept[0] > kept[1] > kept[2], f"{exercise.id}: lines kept per level {kept}"
 
 
 def test_every_marked_region_belongs_to_a_known_exercise():

@@ -6,17 +6,6 @@
   train/test split (index arrays, or the rows themselves);
 - ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold.
 
-Extra lessons (one page each in ``docs/``):
-
-- ``preprocess_text`` / ``preprocess_text_buffered`` / ``preprocess_text_interned``: split
-  a text into words, keep the words longer than three characters, lowercase them
-  (``docs/text_preprocessing.md``);
-- ``count_approx_rust_naive`` / ``count_approx_rust`` / ``count_approx_array``: an
-  approximate count of distinct items (the CVM algorithm), from the line-by-line port
-  to the NumPy version (``docs/distinct_count.md``);
-- ``take_iter`` / ``read_msgpack_vectors``: float32 vectors from msgpack files, copied
-  with the GIL released (``docs/gil_thread_pool.md``).
-
 The index functions are the Rust ones; the ``*_split`` functions build the row arrays
 from those indices with NumPy.
 """
@@ -29,38 +18,22 @@ import numpy as np
 
 from ml_demos_rs._ml_demos_rs import (
     KMeansResult,
-    count_approx_array,
-    count_approx_rust,
-    count_approx_rust_naive,
     kmeans,
     kmeans_alamano,
     kmeans_linfa,
-    preprocess_text,
-    preprocess_text_buffered,
-    preprocess_text_interned,
-    read_msgpack_vectors,
     stratified_kfold_indices,
     stratified_train_test_indices,
-    take_iter,
 )
 
 __all__ = [
     "KMeansResult",
-    "count_approx_array",
-    "count_approx_rust",
-    "count_approx_rust_naive",
     "kmeans",
     "kmeans_alamano",
     "kmeans_linfa",
-    "preprocess_text",
-    "preprocess_text_buffered",
-    "preprocess_text_interned",
-    "read_msgpack_vectors",
     "stratified_kfold_indices",
     "stratified_kfold_split",
     "stratified_train_test_indices",
     "stratified_train_test_split",
-    "take_iter",
 ]
 
 

@@ -1,7 +1,5 @@
 """Type stubs of the compiled module `ml_demos_rs._ml_demos_rs` (written in Rust)."""
 
-import os
-from collections.abc import Collection, Hashable, Iterable
 from typing import Literal, final
 
 import numpy as np
@@ -70,50 +68,3 @@ def stratified_kfold_indices(
     y: NDArray[np.integer], k: int, seed: int | None = None
 ) -> list[NDArray[np.int64]]:
     """Stratified k-fold: `k` disjoint index arrays covering every row."""
-
-def preprocess_text(text: str) -> list[str]:
-    """``[w.lower() for w in text.split() if len(w) > 3]``, in Rust."""
-
-def preprocess_text_buffered(text: str) -> list[str]:
-    """The same list as ``preprocess_text``, without one Rust ``String`` per word."""
-
-def preprocess_text_interned(text: str) -> list[str]:
-    """The same list as ``preprocess_text``, one string object per distinct word."""
-
-def count_approx_rust_naive(
-    items: Collection[Hashable],
-    epsilon: float = 0.5,
-    delta: float = 0.001,
-    seed: int | None = None,
-) -> int:
-    """Approximate number of distinct items (CVM), ported line by line: a Python set inside."""
-
-def count_approx_rust(
-    items: Collection[Hashable],
-    epsilon: float = 0.5,
-    delta: float = 0.001,
-    seed: int | None = None,
-) -> int:
-    """Approximate number of distinct items (CVM) on 64-bit hashes in a Rust set."""
-
-def count_approx_array(
-    items: NDArray[np.integer],
-    epsilon: float = 0.5,
-    delta: float = 0.001,
-    seed: int | None = None,
-) -> int:
-    """Approximate number of distinct values of a 1-D integer array (CVM), GIL released."""
-
-def take_iter(
-    iterator: Iterable[bytes],
-    np_vectors: NDArray[np.float32],
-    *,
-    skip_wrong_length: bool = True,
-) -> int:
-    """Copy float32 vectors given as bytes into the rows of `np_vectors` (modified in
-    place, GIL released for the copies); returns the number of rows written."""
-
-def read_msgpack_vectors(
-    path: str | os.PathLike[str], dim: int, *, skip_wrong_length: bool = True
-) -> NDArray[np.float32]:
-    """Read a whole msgpack file of float32 vectors in Rust: an `(n, dim)` array."""

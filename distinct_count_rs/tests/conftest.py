@@ -1,0 +1,3 @@
+"""Puts this lesson's py_project on sys.path before the test modules import from it."""
+
+import distinct_count_testing  # noqa: F401

@@ -1,0 +1,370 @@
+//! Extra lesson "GIL release in a thread pool": float32 vectors stored in msgpack files.
+//!
+//! Each file is a stream of msgpack `bin` items; each item holds the raw bytes of one
+//! float32 vector (what NumPy's `vector.tobytes()` gives: little-endian on every
+//! machine the workshop runs on). This module is the plain-Rust core, reachable from
+//! `cargo test`; `msgpack_py.rs` holds the Python functions.
+//!
+//! - [`copy_rows`]: decode a batch of vectors into consecutive rows of a float32
+//!   buffer. `take_iter` calls it with the GIL released, one batch at a time.
+//! - [`decode_stream`]: read a msgpack stream item by item and decode each vector into
+//!   the next row: `read_msgpack_vectors` runs it on a whole file with the GIL released,
+//!   straight into the NumPy array it returns.
+//!
+//! No `unsafe`: the bytes are decoded with `f32::from_le_bytes`, 4 bytes at a time. The
+//! compiler turns that loop into plain memory copies on little-endian machines, so it
+//! costs about what NumPy's own copy costs (see docs/gil_thread_pool.md).
+
+use lesson_support::{Error, Result};
+use ndarray::Array2;
+use std::io::{BufRead, Read};
+
+/// Bytes in one float32.
+pub const F32_BYTES: usize = 4;
+
+/// Decode the little-endian float32 values of `item` into `row` (same number of values).
+fn decode_row(item: &[u8], row: &mut [f32]) {
+    for (value, bytes) in row.iter_mut().zip(item.chunks_exact(F32_BYTES)) {
+        // `chunks_exact(4)` only yields 4-byte chunks, so the conversion always succeeds.
+        if let Ok(four) = <[u8; F32_BYTES]>::try_from(bytes) {
+            *value = f32::from_le_bytes(four);
+        }
+    }
+}
+
+/// Copy the vectors `items` into consecutive rows of `rows`, a row-major buffer of
+/// `items.len()` rows of `dim` float32 values.
+///
+/// Every item must hold exactly `dim` little-endian float32 values (`4 * dim` bytes);
+/// the caller (`take_iter`) has already set aside the items of another length. Nothing
+/// here touches Python, so it runs with the GIL released.
+pub fn copy_rows(items: &[&[u8]], rows: &mut [f32], dim: usize) -> Result<()> {
+    // exercise: msgpack_rust_threads hard: copy each vector's bytes into its row of `rows`
+    if dim == 0 || rows.len() != items.len() * dim {
+        return Err(Error::value(format!(
+            "rows must hold {} rows of {dim} values (dim > 0), got {} values",
+            items.len(),
+            rows.len()
+        )));
+    }
+    // exercise: msgpack_rust_threads intermediate: pair each item with its row, check its length, decode it
+    for (index, (item, row)) in items.iter().zip(rows.chunks_exact_mut(dim)).enumerate() {
+        if item.len() != dim * F32_BYTES {
+            return Err(Error::value(format!(
+                "item {index} has {} bytes, expected {} ({dim} float32 values)",
+                item.len(),
+                dim * F32_BYTES
+            )));
+        }
+        // exercise: msgpack_rust_threads easy: decode the item's bytes into the row (see decode_row)
+        decode_row(item, row);
+        // stub:
+        // let _ = row;
+        // todo_exercise!("msgpack_rust_threads", "decode the item's bytes into the row");
+        // end exercise
+    }
+    // stub:
+    // let _ = (items, rows);
+    // todo_exercise!("msgpack_rust_threads", "copy each item into its row");
+    // end exercise
+    Ok(())
+    // stub:
+    // let _ = (items, rows, dim);
+    // todo_exercise!("msgpack_rust_threads", "copy each vector's bytes into its row of rows");
+    // end exercise
+}
+
+/// Where a msgpack stream stopped making sense.
+fn corrupt(index: usize, offset: u64, what: &str) -> Error {
+    Error::value(format!(
+        "the msgpack data is corrupt at item {index} (byte {offset}): {what}"
+    ))
+}
+
+/// Items of the wrong length that were set aside, for the warning.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// How many items were skipped.
+    pub count: usize,
+    /// `(item index, byte length)` of the first one.
+    pub first: Option<(usize, usize)>,
+}
+
+impl Skipped {
+    /// Note that item `index` of `length` bytes was skipped.
+    pub fn add(&mut self, index: usize, length: usize) {
+        self.count += 1;
+        self.first.get_or_insert((index, length));
+    }
+}
+
+/// The error for item `index` whose length is not `4 * dim` bytes.
+pub fn wrong_length(index: usize, length: usize, dim: usize) -> Error {
+    Error::value(format!(
+        "item {index} has {length} bytes, expected {} ({dim} float32 values); \
+         pass skip_wrong_length=True to skip such items",
+        dim * F32_BYTES
+    ))
+}
+
+/// The most vectors of `dim` float32 a msgpack stream of `stream_bytes` bytes can hold:
+/// each takes its `4 * dim` bytes plus a `bin` header of at least 2, 3 or 5 bytes
+/// (msgpack's bin 8, 16 and 32 formats, for payloads below 256 B, below 64 KiB, above).
+pub fn most_vectors(stream_bytes: u64, dim: usize) -> usize {
+    let payload = dim.saturating_mul(F32_BYTES);
+    let header = match payload {
+        0..=255 => 2,
+        256..=65_535 => 3,
+        _ => 5,
+    };
+    let per_item = u64::try_from(payload.saturating_add(header)).unwrap_or(u64::MAX);
+    usize::try_from(stream_bytes / per_item).unwrap_or(usize::MAX)
+}
+
+/// Decode a msgpack stream of `bin` items, each `dim` little-endian float32 values, into
+/// consecutive rows of `rows` (row-major, `dim` values per row); returns the number of
+/// rows written and the items of another length that were skipped.
+///
+/// The stream is read item by item (through a small buffer: no copy of the whole file
+/// in memory). Items of another length are skipped when `skip_wrong_length`, else they
+/// are a ValueError; a truncated item or another msgpack type is a ValueError naming the
+/// item and its byte offset; more vectors than rows is a ValueError.
+pub fn decode_stream<R: BufRead>(
+    reader: R,
+    rows: &mut [f32],
+    dim: usize,
+    skip_wrong_length: bool,
+) -> Result<(usize, Skipped)> {
+    use rmp::decode::ValueReadError;
+    if dim == 0 {
+        return Err(Error::value("dim must be a positive integer, got 0"));
+    }
+    let mut reader = Counted {
+        inner: reader,
+        count: 0,
+    };
+    let mut item = Vec::with_capacity(dim * F32_BYTES);
+    let mut rows_left = rows.chunks_exact_mut(dim);
+    let mut written = 0_usize;
+    let mut skipped = Skipped::default();
+    for index in 0.. {
+        let offset = reader.count;
+        if reader.fill_buf().map_err(io_error)?.is_empty() {
+            break; // the end of the stream, between two items
+        }
+        let length = match rmp::decode::read_bin_len(&mut reader) {
+            Ok(length) => length,
+            Err(ValueReadError::TypeMismatch(marker)) => {
+                return Err(corrupt(
+                    index,
+                    offset,
+                    &format!("expected a bin (bytes) item, found the marker {marker:?}"),
+                ))
+            }
+            Err(_) => {
+                return Err(corrupt(
+                    index,
+                    offset,
+                    "the data ends inside an item header",
+                ))
+            }
+        };
+        item.clear();
+        let got = (&mut reader)
+            .take(u64::from(length))
+            .read_to_end(&mut item)
+            .map_err(io_error)?;
+        if got != item_length(length) {
+            return Err(corrupt(
+                index,
+                offset,
+                &format!("the item announces {length} bytes but the data ends after {got} (truncated file?)"),
+            ));
+        }
+        if item.len() != dim * F32_BYTES {
+            if skip_wrong_length {
+                skipped.add(index, item.len());
+                continue;
+            }
+            return Err(wrong_length(index, item.len(), dim));
+        }
+        let Some(row) = rows_left.next() else {
+            return Err(Error::value(format!(
+                "more vectors than the {} rows made for them (item {index}): the data grew while it was read?",
+                rows.len() / dim
+            )));
+        };
+        decode_row(&item, row);
+        written += 1;
+    }
+    Ok((written, skipped))
+}
+
+/// A reader that counts the bytes read through it (for the offsets in error messages).
+struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amount: usize) {
+        self.count += amount as u64;
+        self.inner.consume(amount);
+    }
+}
+
+fn item_length(length: u32) -> usize {
+    usize::try_from(length).unwrap_or(usize::MAX)
+}
+
+/// A read error other than the end of the data: an OSError once it reaches Python.
+fn io_error(err: std::io::Error) -> Error {
+    Error::Python(pyo3::exceptions::PyOSError::new_err(err.to_string()))
+}
+
+/// Decode a whole msgpack stream of `dim`-float32 vectors into an `(n, dim)` array
+/// (for Rust callers and tests; Python's `read_msgpack_vectors` decodes straight into
+/// a NumPy array).
+pub fn read_vectors(
+    data: &[u8],
+    dim: usize,
+    skip_wrong_length: bool,
+) -> Result<(Array2<f32>, Skipped)> {
+    let mut values = vec![0.0_f32; most_vectors(data.len() as u64, dim) * dim];
+    let (count, skipped) = decode_stream(data, &mut values, dim, skip_wrong_length)?;
+    values.truncate(count * dim);
+    let array = Array2::from_shape_vec((count, dim), values)
+        .map_err(|err| Error::value(format!("cannot shape the vectors: {err}")))?;
+    Ok((array, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A msgpack `bin` item (bin 8, 16 or 32, as Python's msgpack writes them).
+    fn pack_bin(payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        rmp::encode::write_bin(&mut out, payload).expect("writing to a Vec cannot fail");
+        out
+    }
+
+    fn vector_bytes(values: &[f32]) -> Vec<u8> {
+        values.iter().flat_map(|v| v.to_le_bytes()).collect()
+    }
+
+    #[test]
+    fn copy_rows_decodes_little_endian_float32() {
+        let a = vector_bytes(&[1.0, -2.5, 3.25]);
+        let b = vector_bytes(&[f32::MAX, 0.0, -0.0]);
+        let mut rows = vec![9.0_f32; 6];
+        copy_rows(&[&a, &b], &mut rows, 3).unwrap();
+        assert_eq!(rows, vec![1.0, -2.5, 3.25, f32::MAX, 0.0, -0.0]);
+    }
+
+    #[test]
+    fn copy_rows_refuses_a_wrong_length_or_a_wrong_buffer() {
+        let short = vector_bytes(&[1.0, 2.0]);
+        let mut rows = vec![0.0_f32; 3];
+        let err = copy_rows(&[&short], &mut rows, 3).unwrap_err();
+        assert!(
+            err.to_string().contains("item 0 has 8 bytes, expected 12"),
+            "{err}"
+        );
+        let good = vector_bytes(&[1.0, 2.0, 3.0]);
+        assert!(copy_rows(&[&good], &mut rows[..2], 3).is_err());
+        assert!(copy_rows(&[], &mut [], 0).is_err());
+    }
+
+    #[test]
+    fn decode_stream_reads_every_bin_size() {
+        // 3 values (12 bytes, bin 8), 100 values (bin 16), 20 000 values (bin 32)
+        for dim in [3_usize, 100, 20_000] {
+            let vectors: Vec<Vec<f32>> = (0..3)
+                .map(|v| (0..dim).map(|i| (v * dim + i) as f32 * 0.5).collect())
+                .collect();
+            let data: Vec<u8> = vectors
+                .iter()
+                .flat_map(|v| pack_bin(&vector_bytes(v)))
+                .collect();
+            assert_eq!(most_vectors(data.len() as u64, dim), 3);
+            let (array, skipped) = read_vectors(&data, dim, false).unwrap();
+            assert_eq!(skipped, Skipped::default());
+            assert_eq!(array.dim(), (3, dim));
+            for (row, vector) in array.rows().into_iter().zip(&vectors) {
+                assert_eq!(row.to_vec(), *vector);
+            }
+        }
+    }
+
+    #[test]
+    fn decode_stream_names_a_truncated_or_foreign_item() {
+        let mut data = pack_bin(&vector_bytes(&[1.0]));
+        data.extend(pack_bin(&vector_bytes(&[2.0])));
+        let mut rows = [0.0_f32; 2];
+        let err = decode_stream(&data[..data.len() - 1], &mut rows, 1, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("item 1 (byte 6)") && err.contains("truncated"),
+            "{err}"
+        );
+        let err = decode_stream(&data[..7], &mut rows, 1, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("item 1 (byte 6)") && err.contains("header"),
+            "{err}"
+        );
+        let mut with_int = pack_bin(&vector_bytes(&[1.0]));
+        with_int.push(0x2a); // the msgpack integer 42
+        let err = decode_stream(&with_int[..], &mut rows, 1, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("item 1") && err.contains("bin"), "{err}");
+        let err = decode_stream(&data[..], &mut rows[..1], 1, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("more vectors than the 1 rows"), "{err}");
+        // bin 32 for a small payload (allowed by msgpack): the offsets still add up
+        let mut wide = vec![0xc6, 0, 0, 0, 4];
+        wide.extend(vector_bytes(&[3.0]));
+        wide.push(0xc0); // nil
+        let err = decode_stream(&wide[..], &mut rows, 1, false)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("item 1 (byte 9)"), "{err}");
+    }
+
+    #[test]
+    fn read_vectors_skips_or_refuses_wrong_lengths() {
+        let mut data = pack_bin(&vector_bytes(&[1.0, 2.0]));
+        data.extend(pack_bin(&vector_bytes(&[3.0])));
+        data.extend(pack_bin(&vector_bytes(&[4.0, 5.0])));
+        let (array, skipped) = read_vectors(&data, 2, true).unwrap();
+        assert_eq!(array, ndarray::array![[1.0, 2.0], [4.0, 5.0]]);
+        assert_eq!(
+            skipped,
+            Skipped {
+                count: 1,
+                first: Some((1, 4))
+            }
+        );
+        let err = read_vectors(&data, 2, false).unwrap_err().to_string();
+        assert!(err.contains("item 1 has 4 bytes, expected 8"), "{err}");
+        assert!(read_vectors(&data, 0, true).is_err());
+        let (empty, _) = read_vectors(&[], 4, true).unwrap();
+        assert_eq!(empty.dim(), (0, 4));
+    }
+}

@@ -1,0 +1,89 @@
+//! The Python functions of the text lesson: thin wrappers over the core in `text.rs`.
+//!
+//! Each one checks that `text` is a `str` and gets its UTF-8 (`text_utf8`), then runs
+//! the core; they differ in how the Python list of words is made.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use lesson_support::args::type_name;
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+
+use crate::text::{for_each_kept_word, preprocess_words};
+
+/// The UTF-8 of the Python `str` `text`, or a clear error naming the argument: a
+/// `TypeError` for anything but a `str`, a `ValueError` for a lone surrogate such as
+/// `"\ud800"` (it has no UTF-8 form).
+fn text_utf8<'a>(text: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, str>> {
+    let string = text.cast::<PyString>().map_err(|_| {
+        let found = type_name(text);
+        let hint = if found == "bytes" || found == "bytearray" {
+            " (decode it first, e.g. text.decode('utf-8'))"
+        } else {
+            ""
+        };
+        PyTypeError::new_err(format!("text must be a str, got {found}{hint}"))
+    })?;
+    string.to_cow().map_err(|error| {
+        PyValueError::new_err(format!(
+            "text must be valid Unicode text, but it holds a lone surrogate \
+             (half of a UTF-16 pair) that has no UTF-8 form: {error}"
+        ))
+    })
+}
+
+/// Split `text` into words as `str.split()` does, keep those with more than three
+/// characters, and lowercase them: the same list as
+/// `[w.lower() for w in text.split() if len(w) > 3]`.
+#[pyfunction]
+pub fn preprocess_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    // exercise: text_rust_port hard: check that text is a str, get its UTF-8, and run the core (the GIL may be released)
+    let text = text_utf8(text)?;
+    // exercise: text_rust_port easy: run the core on the text with the GIL released
+    // Only Rust data inside: other Python threads may run meanwhile.
+    Ok(py.detach(|| preprocess_words(&text))?)
+    // stub:
+    // todo_exercise!("text_rust_port", "call the core with the GIL released")
+    // end exercise
+    // stub:
+    // todo_exercise!("text_rust_port", "check the argument and call the core")
+    // end exercise
+}
+
+/// The same list as `preprocess_text`, built without one Rust `String` per word: each
+/// kept word goes from a reused buffer straight into a new Python string.
+#[pyfunction]
+pub fn preprocess_text_buffered<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let text = text_utf8(text)?;
+    let words = PyList::empty(py);
+    for_each_kept_word(&text, |word| words.append(PyString::new(py, word)))?;
+    Ok(words)
+}
+
+/// The same list as `preprocess_text`, with one Python string per *distinct* word:
+/// a word met again is the same string object again (Python's lists hold references,
+/// so the list is equal to the others; only `is` tells them apart).
+#[pyfunction]
+pub fn preprocess_text_interned<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let text = text_utf8(text)?;
+    let words = PyList::empty(py);
+    let mut made: HashMap<String, Bound<'py, PyString>> = HashMap::new();
+    for_each_kept_word(&text, |word| match made.get(word) {
+        Some(string) => words.append(string),
+        None => {
+            let string = PyString::new(py, word);
+            words.append(&string)?;
+            made.insert(word.to_owned(), string);
+            Ok(())
+        }
+    })?;
+    Ok(words)
+}
