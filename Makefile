@@ -30,7 +30,7 @@ help:
 	@echo "make exercises LEVEL=easy|intermediate|hard   turn the Rust stages into exercises"
 	@echo "make flamegraphs  regenerate the py-spy flamegraphs in <lesson>/py_project/graphs/"
 	@echo "make notebooks    open the lesson notebooks in JupyterLab"
-	@echo "make lint         cargo fmt --check, cargo clippy -D warnings, ruff"
+	@echo "make lint         cargo fmt --check, cargo clippy -D warnings, ruff, the .pyi stubs"
 	@echo "make fmt          format the Rust and Python code in place"
 	@echo "make lock         refresh requirements.lock after changing pyproject.toml"
 	@echo "make clean        remove .venv, the Rust build folder and caches"
@@ -60,6 +60,7 @@ lint: setup
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	$(VENV_PY) -m ruff check .
 	$(VENV_PY) -m ruff format --check .
+	$(VENV_PY) -m workshop stubcheck
 
 fmt: setup
 	cargo fmt --all

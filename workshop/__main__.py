@@ -2,7 +2,8 @@
 
 Commands: ``flamegraphs`` (profile every version of the lesson in the current folder),
 ``exercises`` (list, start, check, hint, diff and reset the Rust exercises), ``lessons``
-(the lesson folders, in teaching order).
+(the lesson folders, in teaching order), ``stubcheck`` (the .pyi stubs against the built
+modules, run by ``make lint``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
         "flamegraphs": "workshop.flamegraphs",
         "exercises": "workshop.exercises",
         "lessons": "workshop.lessons",
+        "stubcheck": "workshop.stubcheck",
     }
     if not argv or argv[0] not in commands:
         print(__doc__.strip())

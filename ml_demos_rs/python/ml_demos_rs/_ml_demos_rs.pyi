@@ -5,7 +5,7 @@ from typing import Literal, final
 import numpy as np
 from numpy.typing import NDArray
 
-InitArg = Literal["kmeans++", "k-means++", "random"] | NDArray[np.float64] | None
+_InitArg = Literal["kmeans++", "k-means++", "random"] | NDArray[np.float64] | None
 
 @final
 class KMeansResult:
@@ -29,7 +29,7 @@ def kmeans_alamano(
     n_clusters: int,
     max_iter: int = 300,
     tol: float = 1e-6,
-    init: InitArg = "kmeans++",
+    init: _InitArg = "kmeans++",
     seed: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """k-means (Lloyd's algorithm): `(centroids, labels)`."""
@@ -38,7 +38,7 @@ def kmeans(
     data: NDArray[np.float64],
     n_clusters: int,
     *,
-    init: InitArg = "kmeans++",
+    init: _InitArg = "kmeans++",
     max_iter: int = 300,
     tol: float = 1e-6,
     seed: int | None = None,
@@ -49,7 +49,7 @@ def kmeans_linfa(
     data: NDArray[np.float64],
     n_clusters: int,
     *,
-    init: InitArg = "kmeans++",
+    init: _InitArg = "kmeans++",
     max_iter: int = 300,
     tol: float = 1e-6,
     seed: int | None = None,

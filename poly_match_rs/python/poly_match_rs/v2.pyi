@@ -3,11 +3,13 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import Self, disjoint_base
 
+@disjoint_base
 class Polygon:
     """A polygon given by its vertices; ``x`` and ``y`` are copied."""
 
-    def __init__(self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> None: ...
+    def __new__(cls, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> Self: ...
     @property
     def x(self) -> npt.NDArray[np.float64]: ...
     @property
