@@ -39,11 +39,13 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from workshop.lessons import lessons
 from workshop.stubs import LEVELS, has_markers, make_exercise
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "exercises.toml"
-STATE_DIR = ROOT / ".exercises"
+# Where `start` keeps the solutions and what it wrote (git-ignored), inside the checkout.
+STATE_FOLDER = ".exercises"
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ class State:
 
     @property
     def folder(self) -> Path:
-        return self.root / ".exercises"
+        return self.root / STATE_FOLDER
 
     @classmethod
     def load(cls, root: Path = ROOT) -> State:
@@ -280,10 +282,22 @@ def explain_failure(exercise: Exercise, outcome: TestOutcome) -> str:
     )
 
 
+# The cargo profile of a check's build: no link-time optimisation and incremental
+# compilation (root Cargo.toml, `[profile.exercise]`), so that a one-line edit rebuilds
+# in seconds. `make measure` and every other make target go back to the release build.
+CHECK_PROFILE = "exercise"
+
+
 def build(exercise: Exercise) -> str | None:
     """Rebuild the exercise's crate; returns the compiler's complaint, or None when it built."""
     proc = subprocess.run(
-        [sys.executable, str(ROOT / ".venv-setup" / "bootstrap.py"), exercise.crate],
+        [
+            sys.executable,
+            str(ROOT / ".venv-setup" / "bootstrap.py"),
+            exercise.crate,
+            "--profile",
+            CHECK_PROFILE,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -326,7 +340,11 @@ def check(exercise: Exercise, state: State, timing: bool = True) -> bool:
         return False
     print(f"\n✓ {exercise.id}: done ({outcome.total} tests pass).\n")
     if timing:
-        print("Timing it against the baseline:", flush=True)
+        print(
+            f"Timing it against the baseline (the fast `{CHECK_PROFILE}` build of the check; "
+            "`make measure` times the release build):",
+            flush=True,
+        )
         subprocess.run(
             [sys.executable, "measure.py", exercise.benchmark, "--budget", "1"],
             cwd=exercise.py_project,
@@ -380,34 +398,80 @@ def show_hint(exercise: Exercise, level: str | None, state: State) -> None:
     print(f"Files: {', '.join(exercise.files)}")
 
 
-def stage_files(name: str, exercises: list[Exercise]) -> list[tuple[str, Path]]:
-    """The Rust files of a stage (an exercise, or a stage listed under [stages] in
-    exercises.toml, such as the v0 baseline) and its Python driver, when it has one."""
+@dataclass(frozen=True)
+class StageFiles:
+    """What makes a stage: its Rust files (may be none) and its Python driver (may be none)."""
+
+    name: str
+    rust: tuple[str, ...]
+    driver: str | None
+
+
+def driver_of(name: str) -> str | None:
+    """``<lesson>/py_project/<name>.py`` of whichever lesson has it."""
+    for lesson in lessons():
+        driver = lesson.py_project / f"{name}.py"
+        if driver.is_file():
+            return str(driver.relative_to(ROOT))
+    return None
+
+
+def stage_files(name: str, exercises: list[Exercise]) -> StageFiles:
+    """The files of a stage: an exercise, a stage listed under ``[stages]`` in
+    exercises.toml (such as the v0 baseline), or any stage script of a lesson's
+    py_project (then only its Python driver)."""
     exercise = next((e for e in exercises if e.id == name), None)
+    stages = tomllib.loads(METADATA.read_text(encoding="utf-8")).get("stages", {})
     if exercise is not None:
-        crate, rust_files, version = exercise.crate, exercise.files, exercise.benchmark
-    else:
-        stages = tomllib.loads(METADATA.read_text(encoding="utf-8")).get("stages", {})
-        if name not in stages:
-            known = ", ".join([*stages, *(e.id for e in exercises)])
-            raise ExerciseError(f"unknown stage {name!r}; expected one of: {known}")
-        crate, rust_files, version = stages[name]["crate"], stages[name]["files"], name
-    files = [(rel, ROOT / rel) for rel in rust_files]
-    driver = ROOT / crate / "py_project" / f"{version}.py"
-    if driver.exists():
-        files.append((str(driver.relative_to(ROOT)), driver))
-    return files
+        return StageFiles(name, exercise.files, driver_of(exercise.benchmark))
+    if name in stages:
+        return StageFiles(name, tuple(stages[name]["files"]), driver_of(name))
+    if (driver := driver_of(name)) is not None:
+        return StageFiles(name, (), driver)
+    known = ", ".join([*(e.id for e in exercises), *stages])
+    raise ExerciseError(
+        f"unknown stage {name!r}: it is not an exercise, not listed under [stages] in "
+        f"exercises.toml, and no lesson has a py_project/{name}.py. Stages with Rust "
+        f"files: {known}; any stage script of a lesson's py_project/ can be diffed too "
+        "(its Python driver)."
+    )
 
 
-def show_diff(a: list[tuple[str, Path]], b: list[tuple[str, Path]]) -> None:
-    for (name_a, path_a), (name_b, path_b) in zip(a, b, strict=False):
-        lines = difflib.unified_diff(
-            path_a.read_text(encoding="utf-8").splitlines(keepends=True),
-            path_b.read_text(encoding="utf-8").splitlines(keepends=True),
+def unified_diff(name_a: str, name_b: str) -> list[str]:
+    return list(
+        difflib.unified_diff(
+            (ROOT / name_a).read_text(encoding="utf-8").splitlines(keepends=True),
+            (ROOT / name_b).read_text(encoding="utf-8").splitlines(keepends=True),
             fromfile=name_a,
             tofile=name_b,
         )
-        sys.stdout.writelines(lines)
+    )
+
+
+def show_diff(a: StageFiles, b: StageFiles) -> None:
+    """What changes from stage `a` to stage `b`: their Rust files, then their drivers.
+
+    Two stages can share a Rust file (the two stratified splits, the three text
+    versions): there is then no second version of the file to compare, and the tool
+    says so instead of printing an empty diff."""
+    shared = sorted(set(a.rust) & set(b.rust))
+    if shared:
+        print(
+            f"{a.name} and {b.name} are written in the same Rust file(s): {', '.join(shared)}. "
+            "They are different functions of that file, not two versions of it: read them "
+            "side by side there."
+        )
+    only_a = [f for f in a.rust if f not in shared]
+    only_b = [f for f in b.rust if f not in shared]
+    for name_a, name_b in zip(only_a, only_b, strict=False):
+        sys.stdout.writelines(unified_diff(name_a, name_b))
+    for extra in only_a[len(only_b) :] + only_b[len(only_a) :]:
+        owner = a.name if extra in only_a else b.name
+        print(f"(only {owner} has {extra})")
+    if a.driver and b.driver:
+        sys.stdout.writelines(unified_diff(a.driver, b.driver))
+    elif a.driver or b.driver:
+        print(f"(only {a.name if a.driver else b.name} has a Python driver)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,16 +6,19 @@ The marker format is described in ``docs/authoring.md``. In short::
     let dist = (center - point).norm();
     // stub:
     // let dist: f64 = todo_exercise!("poly_match_v1", "compute the distance");
-    // end exercise
+    // end exercise: poly_match_v1 intermediate
 
 A region is removed at its level and at every harder one (easy < intermediate < hard) and
-replaced by ``// TODO(<id>): <task>`` and its uncommented stub lines. Kept regions lose
-their markers, so an exercise file contains no markers at all (that is how the tool tells
-a solution from an exercise file).
+replaced by ``// TODO(<id>): <task>`` and its uncommented stub lines; an empty stub
+stands for ``todo_exercise!("<id>", "<task>");``. The closing marker names its region, and
+the tool checks that it closes the region it names. Kept regions lose their markers, so
+an exercise file contains no markers at all (that is how the tool tells a solution from
+an exercise file).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -25,7 +28,7 @@ OPEN = re.compile(
     r"^(?P<indent>[ \t]*)// exercise: (?P<id>[A-Za-z0-9_]+) (?P<level>\w+): (?P<task>.+?)\s*$"
 )
 STUB = re.compile(r"^[ \t]*// stub:\s*$")
-END = re.compile(r"^[ \t]*// end exercise\s*$")
+END = re.compile(r"^[ \t]*// end exercise(?:: (?P<id>[A-Za-z0-9_]+) (?P<level>\w+))?\s*$")
 ANY_MARKER = re.compile(r"^[ \t]*//[ \t]*(exercise:|stub:|end exercise)")
 
 # The exercise file starts with this header. The `allow` keeps the compiler quiet about
@@ -79,9 +82,21 @@ def parse(text: str, name: str = "<text>") -> list[str | Region]:
             if not stack or stack[-1][1]:
                 raise MarkerError(f"{where(number)}: `// stub:` outside an exercise region")
             stack[-1] = (stack[-1][0], True)
-        elif END.match(bare):
+        elif m := END.match(bare):
             if not stack:
                 raise MarkerError(f"{where(number)}: `// end exercise` without an opening marker")
+            region = stack[-1][0]
+            expected = f"// end exercise: {region.exercise} {region.level}"
+            if m["id"] is None:
+                raise MarkerError(
+                    f"{where(number)}: a closing marker names the region it closes: "
+                    f"`{expected}` (opened at line {region.line})"
+                )
+            if (m["id"], m["level"]) != (region.exercise, region.level):
+                raise MarkerError(
+                    f"{where(number)}: `{bare.strip()}` closes the region opened at line "
+                    f"{region.line}, which is {region.exercise} {region.level}: write `{expected}`"
+                )
             stack.pop()
         elif ANY_MARKER.match(bare):
             raise MarkerError(f"{where(number)}: malformed exercise marker: {bare.strip()}")
@@ -130,7 +145,12 @@ def render(nodes: list[str | Region], level: str, exercises: set[str] | None) ->
             out.append(node)
         elif LEVELS.index(node.level) <= rank and (exercises is None or node.exercise in exercises):
             out.append(f"{node.indent}// TODO({node.exercise}): {node.task}\n")
-            out += [uncomment(line) for line in node.stub]
+            if any(line.strip() for line in node.stub):
+                out += [uncomment(line) for line in node.stub]
+            else:  # an empty stub: the placeholder that says which exercise is unfinished
+                out.append(
+                    f'{node.indent}todo_exercise!("{node.exercise}", {json.dumps(node.task)});\n'
+                )
         else:
             out.append(render(node.body, level, exercises))
     return "".join(out)
@@ -147,8 +167,13 @@ def make_exercise(
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
     nodes = parse(text, name)
+    rank = LEVELS.index(level)
     removed = sorted(
-        {r.exercise for r in regions(nodes) if exercises is None or r.exercise in exercises}
+        {
+            r.exercise
+            for r in regions(nodes)
+            if (exercises is None or r.exercise in exercises) and LEVELS.index(r.level) <= rank
+        }
     )
     body = render(nodes, level, exercises)
     if not removed:

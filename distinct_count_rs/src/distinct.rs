@@ -121,14 +121,14 @@ impl Tracker {
         }
         // stub:
         // todo_exercise!("distinct_rust_hashed", "track the key again with probability p = 2^-halvings (one random u64 is enough)");
-        // end exercise
+        // end exercise: distinct_rust_hashed intermediate
         if self.tracked.len() >= self.capacity {
             self.halve()?;
         }
         Ok(())
         // stub:
         // todo_exercise!("distinct_rust_hashed", "process one key: forget it, track it again with probability p, and halve the set when it is full")
-        // end exercise
+        // end exercise: distinct_rust_hashed hard
     }
 
     /// The set is full: drop each key with probability 1/2 and halve `p`.
@@ -150,7 +150,7 @@ impl Tracker {
         // stub:
         // let _ = rng;
         // todo_exercise!("distinct_rust_hashed", "keep each key with probability 1/2, using one bit of a random u64 per key");
-        // end exercise
+        // end exercise: distinct_rust_hashed intermediate
         self.halvings += 1;
         // exercise: distinct_rust_hashed easy: if the set is still full, return the `unlucky` error
         if self.tracked.len() >= self.capacity {
@@ -158,11 +158,11 @@ impl Tracker {
         }
         // stub:
         // todo_exercise!("distinct_rust_hashed", "if the set is still full, return the `unlucky` error");
-        // end exercise
+        // end exercise: distinct_rust_hashed easy
         Ok(())
         // stub:
         // todo_exercise!("distinct_rust_hashed", "drop each tracked key with probability 1/2, halve p, and refuse the unlucky case where nothing was dropped")
-        // end exercise
+        // end exercise: distinct_rust_hashed hard
     }
 
     /// The estimate of the number of distinct keys offered so far: `len(set) / p`.
@@ -201,7 +201,7 @@ pub fn count_keys(
     Ok(tracker.estimate())
     // stub:
     // todo_exercise!("distinct_rust_hashed", "size the tracker from the number of items, offer it every key, and return its estimate")
-    // end exercise
+    // end exercise: distinct_rust_hashed hard
 }
 
 #[cfg(test)]

@@ -61,17 +61,17 @@ pub fn copy_rows(items: &[&[u8]], rows: &mut [f32], dim: usize) -> Result<()> {
         // stub:
         // let _ = row;
         // todo_exercise!("msgpack_rust_threads", "decode the item's bytes into the row");
-        // end exercise
+        // end exercise: msgpack_rust_threads easy
     }
     // stub:
     // let _ = (items, rows);
     // todo_exercise!("msgpack_rust_threads", "copy each item into its row");
-    // end exercise
+    // end exercise: msgpack_rust_threads intermediate
     Ok(())
     // stub:
     // let _ = (items, rows, dim);
     // todo_exercise!("msgpack_rust_threads", "copy each vector's bytes into its row of rows");
-    // end exercise
+    // end exercise: msgpack_rust_threads hard
 }
 
 /// Where a msgpack stream stopped making sense.

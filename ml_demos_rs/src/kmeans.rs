@@ -197,7 +197,7 @@ pub fn fit(data: ArrayView2<f64>, init: &Init, options: &Options) -> Result<KMea
     })
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "write Lloyd's algorithm: first centroids, then assignment and update steps until the labels settle")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// Why Lloyd's loop stops after an iteration, or that it goes on.
@@ -225,7 +225,7 @@ pub fn stopping_rule(n_changed: usize, shift: f64, tol: f64) -> Result<Stop> {
     Ok(Stop::Continue)
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "stop when no label changed, or when the centroids moved at most `tol`")
-    // end exercise
+    // end exercise: kmeans_rust_scratch intermediate
 }
 
 /// Run `job` on every block of rows (`BLOCK_ROWS` rows; the job gets the block and
@@ -350,5 +350,5 @@ pub fn inertia(data: ArrayView2<f64>, centroids: ArrayView2<f64>, labels: &[i64]
     Ok(blocks.iter().sum())
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "sum, over the rows, the squared distance to the centroid of their label")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }

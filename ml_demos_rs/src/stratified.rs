@@ -219,7 +219,7 @@ pub fn split_sizes(
     };
     // stub:
     // let (n_train, n_test): (usize, usize) = todo_exercise!("stratif1_rust_scratch", "the test set is ceil(test_size * n), the train set floor(train_size * n), a size not given is the rest");
-    // end exercise
+    // end exercise: stratif1_rust_scratch easy
 
     if n_train + n_test > n_samples {
         return Err(Error::value(format!(
@@ -235,7 +235,7 @@ pub fn split_sizes(
     Ok((n_train, n_test))
     // stub:
     // todo_exercise!("stratif1_rust_scratch", "check the sizes and turn the fractions into numbers of samples (scikit-learn's rules)")
-    // end exercise
+    // end exercise: stratif1_rust_scratch hard
 }
 
 /// Shuffle `items` in place (Fisher-Yates): every order is equally likely.
@@ -299,11 +299,11 @@ pub fn approximate_mode<R: Rng>(
     }
     // stub:
     // todo_exercise!("stratif1_rust_scratch", "give the missing samples to the classes with the largest remainders, drawing at random among tied classes");
-    // end exercise
+    // end exercise: stratif1_rust_scratch intermediate
     Ok(drawn)
     // stub:
     // todo_exercise!("stratif1_rust_scratch", "each class gets its share of n_draws rounded down, then one more for the classes with the largest remainders (ties at random) until the total is n_draws")
-    // end exercise
+    // end exercise: stratif1_rust_scratch hard
 }
 
 /// Stratified train/test split of the samples labelled `y`: `(train, test)` row
@@ -378,17 +378,17 @@ pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
     });
     // stub:
     // todo_exercise!("stratif1_rust_scratch", "keep a shuffled index in train while its class needs train samples, else move it to test while its class needs test samples");
-    // end exercise
+    // end exercise: stratif1_rust_scratch easy
     // stub:
     // let (train, test): (Vec<i64>, Vec<i64>) = todo_exercise!("stratif1_rust_scratch", "pick each class's train and test samples at random: shuffle the indices once, then walk them");
-    // end exercise
+    // end exercise: stratif1_rust_scratch intermediate
     if train.len() != n_train || test.len() != n_test {
         return Err(y_changed());
     }
     Ok((train, test))
     // stub:
     // todo_exercise!("stratif1_rust_scratch", "stratified train/test split: sizes, classes and their counts (approximate_mode), then a random choice of each class's train and test samples, shuffled")
-    // end exercise
+    // end exercise: stratif1_rust_scratch hard
 }
 
 /// How many samples of each class go to each fold: `allocation[fold][class]`, for
@@ -413,7 +413,7 @@ pub fn fold_allocation(counts: &[usize], n_folds: usize) -> Result<Vec<Vec<usize
     Ok(allocation)
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "how many samples of each class each fold gets: deal the samples, sorted by class, to the folds in turn")
-    // end exercise
+    // end exercise: stratif2_rust_scratch hard
 }
 
 /// How many of the `count` samples of a class fold `fold` gets, when `dealt` samples
@@ -429,7 +429,7 @@ pub fn fold_share(count: usize, n_folds: usize, fold: usize, dealt: usize) -> Re
     Ok(share)
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "fold `fold` gets count / k samples of the class, plus one if it is among the count % k folds dealt next")
-    // end exercise
+    // end exercise: stratif2_rust_scratch intermediate
 }
 
 /// What a stratified k-fold found: the test indices of each fold (increasing), and
@@ -489,7 +489,7 @@ pub fn kfold_indices<T: Copy + Into<i64>, R: Rng>(
     })
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "stratified k-fold: check k, find the classes (in order of first appearance), allocate, deal the samples to the folds")
-    // end exercise
+    // end exercise: stratif2_rust_scratch hard
 }
 
 /// The test indices of each fold: for each class, the fold numbers repeated as the
@@ -521,7 +521,7 @@ where
     }
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "build each class's list of fold tickets and shuffle it");
-    // end exercise
+    // end exercise: stratif2_rust_scratch intermediate
 
     let mut next_member = vec![0; classes.counts.len()];
     let mut folds: Vec<Vec<i64>> = allocation
@@ -544,14 +544,14 @@ where
     });
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "walk the samples in index order; each takes the next ticket of its class and goes to that fold");
-    // end exercise
+    // end exercise: stratif2_rust_scratch easy
     if folds.iter().map(Vec::len).sum::<usize>() != y.len() {
         return Err(y_changed());
     }
     Ok(folds)
     // stub:
     // todo_exercise!("stratif2_rust_scratch", "for each class, shuffle its fold tickets (as many of each fold as the allocation says), then give each sample, in index order, the next ticket of its class")
-    // end exercise
+    // end exercise: stratif2_rust_scratch hard
 }
 
 #[cfg(test)]

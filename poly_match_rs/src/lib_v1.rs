@@ -22,7 +22,7 @@ pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyRes
     Ok((center - point).norm())
     // stub:
     // todo_exercise!("poly_match_v1", "subtract the point from the centre and take the norm")
-    // end exercise
+    // end exercise: poly_match_v1 intermediate
 }
 
 /// The polygons whose centre lies closer than `max_dist` to `point`, in input order.
@@ -60,7 +60,7 @@ pub fn find_close_polygons<'py>(
         let center = center.as_array().to_owned();
         // stub:
         // let center: Array1<f64> = todo_exercise!("poly_match_v1", "read `poly.center` with `getattr`");
-        // end exercise
+        // end exercise: poly_match_v1 easy
 
         if center_distance(center, point)? < max_dist {
             close_polygons.push(poly);
@@ -69,10 +69,10 @@ pub fn find_close_polygons<'py>(
     Ok(close_polygons)
     // stub:
     // todo_exercise!("poly_match_v1", "loop over the polygons and keep the close ones")
-    // end exercise
+    // end exercise: poly_match_v1 intermediate
     // stub:
     // todo_exercise!("poly_match_v1", "keep the polygons whose centre is closer than max_dist")
-    // end exercise
+    // end exercise: poly_match_v1 hard
 }
 
 /// Stage v1: `find_close_polygons` in Rust; the polygons are still Python objects.

@@ -40,11 +40,11 @@ impl Polygon {
         let center = Array1::from_vec(vec![mean(&x)?, mean(&y)?]);
         // stub:
         // let center: Array1<f64> = todo_exercise!("poly_match_v2", "compute the centre");
-        // end exercise
+        // end exercise: poly_match_v2 intermediate
         Ok(Polygon { x, y, center })
         // stub:
         // todo_exercise!("poly_match_v2", "build the Polygon")
-        // end exercise
+        // end exercise: poly_match_v2 hard
     }
 
     /// The x coordinates of the vertices (a copy, as a NumPy array).
@@ -54,7 +54,7 @@ impl Polygon {
         Ok(self.x.to_pyarray(py))
         // stub:
         // todo_exercise!("poly_match_v2", "return `x` as a NumPy array")
-        // end exercise
+        // end exercise: poly_match_v2 easy
     }
 
     /// The y coordinates of the vertices (a copy, as a NumPy array).
@@ -64,7 +64,7 @@ impl Polygon {
         Ok(self.y.to_pyarray(py))
         // stub:
         // todo_exercise!("poly_match_v2", "return `y` as a NumPy array")
-        // end exercise
+        // end exercise: poly_match_v2 easy
     }
 
     /// The centre `[mean x, mean y]` (a copy, as a NumPy array).
@@ -74,7 +74,7 @@ impl Polygon {
         Ok(self.center.to_pyarray(py))
         // stub:
         // todo_exercise!("poly_match_v2", "return `center` as a NumPy array")
-        // end exercise
+        // end exercise: poly_match_v2 easy
     }
 
     fn __repr__(&self) -> String {
@@ -96,7 +96,7 @@ pub fn center_distance(center: Array1<f64>, point: ArrayView1<'_, f64>) -> PyRes
     Ok((center - point).norm())
     // stub:
     // todo_exercise!("poly_match_v2", "subtract the point from the centre and take the norm")
-    // end exercise
+    // end exercise: poly_match_v2 intermediate
 }
 
 /// The polygons (`poly_match_rs.v2.Polygon`, or subclasses) whose centre lies
@@ -127,7 +127,7 @@ pub fn find_close_polygons<'py>(
         let center = polygon.try_borrow()?.center.to_owned();
         // stub:
         // let center: Array1<f64> = todo_exercise!("poly_match_v2", "read the centre of the Rust Polygon");
-        // end exercise
+        // end exercise: poly_match_v2 intermediate
 
         if center_distance(center, point)? < max_dist {
             close_polygons.push(poly);
@@ -136,7 +136,7 @@ pub fn find_close_polygons<'py>(
     Ok(close_polygons)
     // stub:
     // todo_exercise!("poly_match_v2", "keep the polygons whose centre is closer than max_dist")
-    // end exercise
+    // end exercise: poly_match_v2 hard
 }
 
 /// Stage v2: `Polygon` is a Rust class (subclassable from Python) and

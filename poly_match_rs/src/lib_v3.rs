@@ -79,7 +79,7 @@ pub fn center_distance(center: &Array1<f64>, point: ArrayView1<'_, f64>) -> PyRe
     Ok(((center[0] - point[0]).square() + (center[1] - point[1]).square()).sqrt())
     // stub:
     // todo_exercise!("poly_match_v3", "write the distance by hand")
-    // end exercise
+    // end exercise: poly_match_v3 easy
 }
 
 /// The polygons (`poly_match_rs.v3.Polygon`, or subclasses) whose centre lies
@@ -109,7 +109,7 @@ pub fn find_close_polygons<'py>(
         let distance = center_distance(&polygon.try_borrow()?.center, point)?;
         // stub:
         // let distance: f64 = todo_exercise!("poly_match_v3", "measure the distance without copying the centre");
-        // end exercise
+        // end exercise: poly_match_v3 intermediate
 
         if distance < max_dist {
             close_polygons.push(poly);
@@ -118,7 +118,7 @@ pub fn find_close_polygons<'py>(
     Ok(close_polygons)
     // stub:
     // todo_exercise!("poly_match_v3", "keep the polygons whose centre is closer than max_dist")
-    // end exercise
+    // end exercise: poly_match_v3 hard
 }
 
 /// Stage v3: as v2, but the distance is computed in place, without allocating.

@@ -85,7 +85,7 @@ pub fn polygon_centers(polygons: &[Bound<'_, PyAny>]) -> PyResult<Vec<[f64; 2]>>
     Ok(centers)
     // stub:
     // todo_exercise!("poly_match_v4", "read the centre of every polygon")
-    // end exercise
+    // end exercise: poly_match_v4 intermediate
 }
 
 /// The indices of the centres closer than `max_dist` to `point`, in increasing order.
@@ -106,7 +106,7 @@ pub fn close_polygon_indices(
         let distance_squared = (center_x - point[0]).powi(2) + (center_y - point[1]).powi(2);
         // stub:
         // let distance_squared: f64 = todo_exercise!("poly_match_v4", "compute the squared distance");
-        // end exercise
+        // end exercise: poly_match_v4 easy
         if distance_squared < max_dist_squared {
             close.push(index);
         }
@@ -114,7 +114,7 @@ pub fn close_polygon_indices(
     Ok(close)
     // stub:
     // todo_exercise!("poly_match_v4", "collect the indices of the close centres")
-    // end exercise
+    // end exercise: poly_match_v4 hard
 }
 
 /// `(point, [polygon, ...])` pairs, as Rust types (a list of tuples in Python).
@@ -150,7 +150,7 @@ pub fn find_all_close_polygons<'py>(
     Ok(polygon_sets)
     // stub:
     // todo_exercise!("poly_match_v4", "find the close polygons of every point")
-    // end exercise
+    // end exercise: poly_match_v4 hard
 }
 
 /// Stage v4: one call finds the close polygons of every point.

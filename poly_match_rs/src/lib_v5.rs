@@ -83,7 +83,7 @@ pub fn shoelace_area(vertices: &[[f64; 2]]) -> PyResult<f64> {
     Ok(0.5 * ((even[0] + odd[0]) - (even[1] + odd[1])).abs())
     // stub:
     // todo_exercise!("poly_match_v5", "compute the area with the shoelace formula")
-    // end exercise
+    // end exercise: poly_match_v5 easy
 }
 
 #[pymethods]
@@ -178,7 +178,7 @@ pub fn read_polygons(polygons: &Bound<'_, PyList>) -> PyResult<PolygonColumns> {
     Ok(columns)
     // stub:
     // todo_exercise!("poly_match_v5", "read the polygons into columns")
-    // end exercise
+    // end exercise: poly_match_v5 intermediate
 }
 
 /// The `[x, y]` of every point (float64 arrays of two finite numbers).
@@ -202,7 +202,7 @@ pub fn read_points(points: &Bound<'_, PyList>) -> PyResult<Vec<[f64; 2]>> {
     Ok(xy)
     // stub:
     // todo_exercise!("poly_match_v5", "read the points")
-    // end exercise
+    // end exercise: poly_match_v5 hard
 }
 
 /// One point copied into a band: its coordinates and where it is in the input list.
@@ -338,7 +338,7 @@ impl PointBands {
         Ok(bands)
         // stub:
         // todo_exercise!("poly_match_v5", "build the bands of points")
-        // end exercise
+        // end exercise: poly_match_v5 hard
     }
 
     /// Where `(x, y)` falls in the grid, as fractional `[row, column]` numbers (row 0
@@ -399,7 +399,7 @@ impl PointBands {
         Ok(first..first + 2 * reach + 1)
         // stub:
         // todo_exercise!("poly_match_v5", "find the cells near a position")
-        // end exercise
+        // end exercise: poly_match_v5 hard
     }
 
     /// The entries of the cells `cells` (one run: the cells are consecutive).
@@ -462,7 +462,7 @@ pub fn best_polygon_per_point(
                 *point_threshold = area * (1.0 - AREA_RTOL);
                 // stub:
                 // todo_exercise!("poly_match_v5", "apply the tie rule");
-                // end exercise
+                // end exercise: poly_match_v5 easy
                 if let Some(best) = best_polygon.get_mut(entry.point) {
                     *best = Some(polygon);
                 }
@@ -475,12 +475,12 @@ pub fn best_polygon_per_point(
         *bound = largest_threshold;
         // stub:
         // todo_exercise!("poly_match_v5", "update the best polygon of the points near this centre");
-        // end exercise
+        // end exercise: poly_match_v5 intermediate
     }
     Ok(best_polygon)
     // stub:
     // todo_exercise!("poly_match_v5", "find the best polygon of every point")
-    // end exercise
+    // end exercise: poly_match_v5 hard
 }
 
 /// The `(point, polygon)` pairs of v0's `main`: for every point (in input order)
@@ -515,7 +515,7 @@ pub fn find_best_polygons<'py>(
     Ok(matches)
     // stub:
     // todo_exercise!("poly_match_v5", "match every point to its best polygon")
-    // end exercise
+    // end exercise: poly_match_v5 hard
 }
 
 /// Stage v5: one call matches every point to its best polygon.

@@ -62,7 +62,7 @@ pub fn preprocess_words(text: &str) -> Result<Vec<String>> {
         .collect())
     // stub:
     // todo_exercise!("text_rust_port", "split the text into words, keep the long ones, lowercase them")
-    // end exercise
+    // end exercise: text_rust_port intermediate
 }
 
 /// Calls `emit` with each kept word, lowercased, in a buffer reused from word to word:

@@ -46,10 +46,10 @@ pub fn preprocess_text(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Vec<
     Ok(py.detach(|| preprocess_words(&text))?)
     // stub:
     // todo_exercise!("text_rust_port", "call the core with the GIL released")
-    // end exercise
+    // end exercise: text_rust_port easy
     // stub:
     // todo_exercise!("text_rust_port", "check the argument and call the core")
-    // end exercise
+    // end exercise: text_rust_port hard
 }
 
 /// The same list as `preprocess_text`, built without one Rust `String` per word: each

@@ -23,24 +23,23 @@ SOLUTION = textwrap.dedent(
             total += x * x;
             // stub:
             // let _ = x;
-            // end exercise
+            // end exercise: demo easy
         }
         // exercise: demo intermediate: return the total
         Ok(total)
         // stub:
         // todo_exercise!("demo", "return the total")
-        // end exercise
+        // end exercise: demo intermediate
         // stub:
         // todo_exercise!("demo", "write the whole function")
-        // end exercise
+        // end exercise: demo hard
     }
 
     fn other() -> PyResult<()> {
         // exercise: other hard: write other
         Ok(())
         // stub:
-        // todo_exercise!("other", "write other")
-        // end exercise
+        // end exercise: other hard
     }
     """
 )
@@ -108,6 +107,12 @@ def test_stub_lines_are_uncommented_with_their_indentation():
     assert "\n        // TODO(demo): add the square of x\n        let _ = x;\n" in out
 
 
+def test_an_empty_stub_becomes_the_exercise_placeholder():
+    out = make_exercise(SOLUTION, "hard", {"other"})
+    assert 'todo_exercise!("other", "write other");' in out
+    assert "Ok(())" not in out
+
+
 def test_rendering_without_removing_anything_gives_the_solution_minus_markers():
     kept = render(parse(SOLUTION), "hard", set())
     assert kept.count("\n") < SOLUTION.count("\n")
@@ -119,10 +124,16 @@ def test_rendering_without_removing_anything_gives_the_solution_minus_markers():
     ("text", "problem"),
     [
         ("// exercise: a hard: x\nfoo\n", "is not closed"),
-        ("foo\n// end exercise\n", "without an opening marker"),
+        ("foo\n// end exercise: a hard\n", "without an opening marker"),
+        ("// exercise: a hard: x\n// end exercise\n", "names the region it closes"),
+        ("// exercise: a hard: x\n// end exercise: a easy\n", "which is a hard: write"),
+        ("// exercise: a hard: x\n// end exercise: b hard\n", "which is a hard: write"),
         ("// stub:\n", "outside an exercise region"),
-        ("// exercise: a medium: x\n// end exercise\n", "unknown level 'medium'"),
-        ("// exercise: a hard: x\n// stub:\nnot commented\n// end exercise\n", "commented out"),
+        ("// exercise: a medium: x\n// end exercise: a medium\n", "unknown level 'medium'"),
+        (
+            "// exercise: a hard: x\n// stub:\nnot commented\n// end exercise: a hard\n",
+            "commented out",
+        ),
         ("// exercise: a hard x\n", "malformed exercise marker"),
         ("// exercise: a hard: x\n// stub:\n// exercise: b easy: y\n", "inside a stub"),
     ],

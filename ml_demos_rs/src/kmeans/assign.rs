@@ -104,7 +104,7 @@ impl Scorer {
         Ok(())
         // stub:
         // todo_exercise!("kmeans_rust_scratch", "find the nearest centroid of every row of the chunk (a matrix product for many features, squared distances for a few)")
-        // end exercise
+        // end exercise: kmeans_rust_scratch hard
     }
 }
 
@@ -127,7 +127,7 @@ pub(crate) fn nearest_by_distance(
     Ok(())
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "for each row, the index of the centroid at the smallest squared distance (argmin of squared_distance)")
-    // end exercise
+    // end exercise: kmeans_rust_scratch intermediate
 }
 
 /// Give every row the label of its nearest centroid (updating `labels` in place) and,
@@ -171,7 +171,7 @@ pub fn assignment_step(
         .fold(Step::zeros(n_clusters, n_features), Step::add))
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "label every row with its nearest centroid and sum the rows of each cluster, block by block (in parallel with rayon when the work is large)")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// The assignment step for one block of rows.
@@ -193,7 +193,7 @@ fn assign_block(
     }
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "call assign_rows with the number of features (a literal 1 to 4 lets the compiler unroll the loops)")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// [`assign_block`] for rows of `n_features` values.
@@ -235,7 +235,7 @@ fn assign_rows(
                 step.counts[cluster] += 1;
                 // stub:
                 // todo_exercise!("kmeans_rust_scratch", "add the row to the sum of its cluster (in `sums`, row after row) and count it in `step.counts`");
-                // end exercise
+                // end exercise: kmeans_rust_scratch easy
             }
         }
     }
@@ -244,7 +244,7 @@ fn assign_rows(
     Ok(step)
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "for each chunk of rows: find the nearest centroids, count the labels that change, and add each row to its cluster's sum")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// Index of the smallest value (the first one on ties, like NumPy's argmin).

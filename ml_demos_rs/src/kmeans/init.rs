@@ -27,7 +27,7 @@ pub fn initial_centroids<R: Rng>(
     }
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "pick the first centroids: k-means++, k distinct random rows, or the centroids given")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// k-means++: the first centroid is a random row; each next one is a row drawn with a
@@ -79,12 +79,12 @@ pub fn kmeans_plus_plus<R: Rng>(
         };
         // stub:
         // let chosen: usize = todo_exercise!("kmeans_rust_scratch", "draw the next centroid: row i with a probability proportional to nearest[i] (rand's WeightedIndex)");
-        // end exercise
+        // end exercise: kmeans_rust_scratch intermediate
 
         centroids.row_mut(c).assign(&data.row(chosen));
     }
     Ok(centroids)
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "k-means++: a random first row, then each next centroid drawn with probability proportional to the squared distance to the nearest centroid so far")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }

@@ -24,7 +24,7 @@ pub fn update_centroids(
         }
         // stub:
         // todo_exercise!("kmeans_rust_scratch", "turn the sum of the cluster into its mean");
-        // end exercise
+        // end exercise: kmeans_rust_scratch easy
     }
     // A cluster can still be empty when there are fewer distinct rows than clusters;
     // like scikit-learn, put it on the biggest cluster rather than at the origin.
@@ -40,7 +40,7 @@ pub fn update_centroids(
     Ok(centroids)
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "the new centroids: relocate the empty clusters, then divide each cluster's sum by its count")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// Give each empty cluster one of the rows farthest from their centroid (the farthest
@@ -82,11 +82,11 @@ pub fn relocate_empty_clusters(
     }
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "move each chosen row: out of its old cluster's sum and count, into the empty cluster");
-    // end exercise
+    // end exercise: kmeans_rust_scratch intermediate
     Ok(())
     // stub:
     // todo_exercise!("kmeans_rust_scratch", "give each empty cluster one of the rows farthest from their own centroid (the farthest to the lowest cluster number)")
-    // end exercise
+    // end exercise: kmeans_rust_scratch hard
 }
 
 /// Squared distance from every row to the centroid of its label.
