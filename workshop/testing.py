@@ -13,12 +13,25 @@ and its tests use ``TESTING.version("text_rust_port")``, ``TESTING.suites()``,
 from __future__ import annotations
 
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 from workshop.lessons import Lesson, lesson
+
+# A speedup cell of a measure_all table row: "1.00x", "4,566x" (between blanks).
+SPEEDUP = re.compile(r"\s[\d,.]+x(?=\s|$)")
+
+
+def timed_row(output: str, version: str) -> str:
+    """The table row of `version` in measure_all's output, asserting that it was timed
+    (it has a speedup; a version in error or not implemented has none)."""
+    rows = [line for line in output.splitlines() if line.startswith(version + " ")]
+    assert rows, f"no table row for {version}:\n{output}"
+    assert SPEEDUP.search(rows[-1]), f"{version} was not timed: {rows[-1]}"
+    return rows[-1]
 
 
 class LessonTesting:

@@ -22,6 +22,7 @@ from distinct_data import word_stream
 
 import distinct_count_rs
 from workshop.bench import ResultMismatch, measure_all_main
+from workshop.testing import timed_row
 
 ESTIMATORS = [
     "distinct_py_cvm",
@@ -296,5 +297,4 @@ def test_measure_all_distinct_quick_checks_and_times_every_version():
     done = run_script("measure_all.py", "distinct", "--quick")
     assert done.returncode == 0, done.stdout + done.stderr
     for name in ["distinct_py_exact", *ESTIMATORS]:
-        row = next(line for line in done.stdout.splitlines() if line.startswith(name + " "))
-        assert "x " in row, row
+        timed_row(done.stdout, name)

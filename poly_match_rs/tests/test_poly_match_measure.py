@@ -7,7 +7,6 @@ A deliberately wrong stage (v4's pairs with one polygon swapped) must make
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 import textwrap
 
@@ -15,10 +14,10 @@ import pytest
 from poly_match_testing import PY_PROJECT, lesson_suites, run_script
 
 from workshop.bench import Budget, measure_all_main, measure_scaling, measure_suite
+from workshop.testing import SPEEDUP, timed_row
 
 suites = lesson_suites()
 
-SPEEDUP = re.compile(r"\s[\d,.]+x\s")  # "1.00x ", "4,566x " in a table row
 
 WRONG_STAGE = textwrap.dedent(
     '''
@@ -94,8 +93,7 @@ def test_measure_all_quick_times_every_version(capsys, in_py_project):
     assert measure_all_main("poly_match_suites", ["--quick", "--budget", "0.02"]) == 0
     out = capsys.readouterr().out
     for version in suites.POLY_MATCH.versions:
-        [row] = [line for line in out.splitlines() if line.startswith(version + " ")]
-        assert SPEEDUP.search(row), row
+        timed_row(out, version)
 
 
 def test_scale_option_multiplies_points_and_polygons(capsys, in_py_project):
