@@ -92,12 +92,64 @@ CASES = {
         1_000_000,
         10_000,
     ),
+    "text_prep_rs.preprocess_text (n words)": (
+        "text = ' '.join(['Word', 'ab', 'Straße', 'quick'] * ({n} // 4))\n"
+        "call = lambda: text_prep_rs.preprocess_text(text)",
+        1_000_000,
+        10_000,
+    ),
+    "text_prep_rs.preprocess_text_interned (n words)": (
+        "text = ' '.join(['Word', 'ab', 'Straße', 'quick'] * ({n} // 4))\n"
+        "call = lambda: text_prep_rs.preprocess_text_interned(text)",
+        1_000_000,
+        10_000,
+    ),
+    "distinct_count_rs.count_approx_rust (n words)": (
+        "words = [str(i % 100_000) for i in range({n})]\n"
+        "call = lambda: distinct_count_rs.count_approx_rust(words, seed=0)",
+        1_000_000,
+        10_000,
+    ),
+    "distinct_count_rs.count_approx_array (n integers)": (
+        "codes = np.arange({n}, dtype=np.int64) % 100_000\n"
+        "call = lambda: distinct_count_rs.count_approx_array(codes, seed=0)",
+        1_000_000,
+        10_000,
+    ),
+    "gil_pool_rs.take_iter (n vectors of 512 float32)": (
+        "items = [np.ones(512, np.float32).tobytes()] * {n}\n"
+        "out = np.empty(({n}, 512), np.float32)\n"
+        "call = lambda: gil_pool_rs.take_iter(items, out)",
+        100_000,
+        1_000,
+    ),
+    "gil_pool_rs.read_msgpack_vectors (n vectors of 512 float32)": (
+        "from reliability_exports import msgpack_file\n"
+        "path = msgpack_file('good', {n}, 512)\n"
+        "call = lambda: gil_pool_rs.read_msgpack_vectors(path, 512)",
+        100_000,
+        1_000,
+    ),
 }
+
+
+def label(name: str, setup: str, size: int) -> str:
+    """The report's row label of case `name` at `size`."""
+    text = name.replace(" n ", f" {size:,} ").replace("(n ", f"({size:,} ")
+    if "scale" in setup:
+        text += f" (scale={size}: {1000 * size:,} polygons, {100 * size:,} points)"
+    return text
+
+
+def report_labels() -> list[str]:
+    """The row labels memory_report.md has when it is current (one per case, big sizes)."""
+    return [label(name, setup, big) for name, (setup, big, _) in CASES.items()]
+
 
 PROBE = """
 import gc, json, sys, tracemalloc
 import numpy as np
-import ml_demos_rs, poly_match_rs
+import distinct_count_rs, gil_pool_rs, ml_demos_rs, poly_match_rs, text_prep_rs
 sys.path.insert(0, {here!r})
 from reliability_exports import poly_project as project
 
@@ -143,12 +195,10 @@ def main() -> int:
     for name, (setup, big, small) in CASES.items():
         size = small if options.quick else big
         numbers = measure(setup.format(n=size))
-        label = name.replace(" n ", f" {size:,} ").replace("(n ", f"({size:,} ")
-        if "scale" in setup:
-            label += f" (scale={size}: {1000 * size:,} polygons, {100 * size:,} points)"
-        rows.append((label, numbers))
+        row = label(name, setup, size)
+        rows.append((row, numbers))
         traced, rise = mib(numbers["traced_peak"]), mib(numbers["peak_rss_rise"])
-        print(f"{label}: traced peak {traced}, peak RSS rise {rise}")
+        print(f"{row}: traced peak {traced}, peak RSS rise {rise}")
     if options.quick:
         return 0
     lines = [
@@ -163,9 +213,9 @@ def main() -> int:
         "| export and input | traced peak | peak RSS rise |",
         "|---|---:|---:|",
     ]
-    for label, numbers in rows:
+    for row, numbers in rows:
         traced, rise = mib(numbers["traced_peak"]), mib(numbers["peak_rss_rise"])
-        lines.append(f"| {label} | {traced} | {rise} |")
+        lines.append(f"| {row} | {traced} | {rise} |")
     REPORT.write_text("\n".join(lines) + "\n")
     print(f"wrote {REPORT}")
     return 0

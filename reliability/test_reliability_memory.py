@@ -61,3 +61,14 @@ def test_the_memory_report_measures_numpy_and_rust_allocations():
     polygon = measure(setup.format(n=1_000_000))
     assert polygon["traced_peak"] < 2**20  # nothing through Python's allocator
     assert polygon["peak_rss_rise"] >= 16 * 10**6  # the [x, y] pairs in Rust
+
+
+def test_the_memory_report_is_current():
+    # memory_report.md has one row per case of memory_report.py, at the big sizes: a
+    # case added, removed or resized without `python reliability/memory_report.py`
+    # (which rewrites the report) fails here.
+    from memory_report import REPORT, report_labels
+
+    table = [line for line in REPORT.read_text().splitlines() if line.startswith("| ")]
+    labels = [line.split(" | ")[0].removeprefix("| ") for line in table[1:]]  # after the header
+    assert labels == report_labels(), "run `python reliability/memory_report.py` to refresh it"
