@@ -1,6 +1,6 @@
 """The benchmark harness shared by every lesson.
 
-A lesson describes what to time in a :class:`Suite` (in its ``py_project/suites.py``);
+A lesson describes what to time in a :class:`Suite` (in its ``py_project/<stem>_suites.py``);
 ``measure.py`` and ``measure_all.py`` are thin entry points over :func:`measure_main` and
 :func:`measure_all_main`. For every version of a suite the harness
 
@@ -461,7 +461,7 @@ def pin_threads(threads: int) -> None:
 
 
 def load_suites(module_name: str) -> dict[str, Suite]:
-    """Import a lesson's suites module (e.g. ``suites``) from the current folder."""
+    """Import a lesson's suites module (e.g. ``poly_match_suites``) from the current folder."""
     if "" not in sys.path and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())
     module = importlib.import_module(module_name)

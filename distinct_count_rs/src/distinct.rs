@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn capacity_follows_the_paper() {
-        // The seed article's example: 10 million items, epsilon 0.5, delta 0.001.
+        // The original article's example: 10 million items, epsilon 0.5, delta 0.001.
         assert_eq!(tracked_capacity(10_000_000, 0.5, 0.001).unwrap(), 1739);
         // Never more than n + 1, however small epsilon is.
         assert_eq!(tracked_capacity(100, 1e-200, 0.5).unwrap(), 101);

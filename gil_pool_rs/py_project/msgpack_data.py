@@ -27,7 +27,7 @@ from pathlib import Path
 import msgpack
 import numpy as np
 
-DIM = 512  # float32 values per vector, as in the seed article
+DIM = 512  # float32 values per vector, as in the original article
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def write_vector_files(
     """`n_files` msgpack files of float32 vectors (uniform in [0, 1)), drawn from `seed`.
 
     Each vector is written as one msgpack ``bin`` item: its raw bytes, as
-    ``msgpack.pack(vector.tobytes(), f)`` does in the seed article.
+    ``msgpack.pack(vector.tobytes(), f)`` does in the original article.
     """
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

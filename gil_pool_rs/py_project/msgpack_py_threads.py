@@ -19,7 +19,7 @@ POOL = "threads"
 
 def process_py(path: Path, dim: int, capacity: int) -> np.ndarray:
     """The vectors of one file, as an `(n, dim)` float32 array (a view of the first
-    rows of the preallocated array, as in the seed article)."""
+    rows of the preallocated array, as in the original article)."""
     np_vectors = np.empty((capacity, dim), dtype=np.float32)
     count = take_iter_py(iterate_msgpack(path), np_vectors)
     return np_vectors[:count]

@@ -1,4 +1,4 @@
-"""Rust copy, thread pool: `gil_pool_rs.take_iter` (src/msgpack_python.rs).
+"""Rust copy, thread pool: `gil_pool_rs.take_iter` (src/msgpack_py.rs).
 
 The file is still read by the Python generator `iterate_msgpack`, but the copy of the
 vectors into the array is done in Rust, batch by batch, with the GIL released

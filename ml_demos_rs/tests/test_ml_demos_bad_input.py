@@ -1,4 +1,4 @@
-"""Bad input gets a TypeError or ValueError that names the argument (SPEC section 9).
+"""Bad input gets a TypeError or ValueError that names the argument (see docs/errors.md).
 
 Nothing here may crash the interpreter or reach Python as a Rust panic
 (`pyo3_runtime.PanicException`, which is neither a TypeError nor a ValueError).

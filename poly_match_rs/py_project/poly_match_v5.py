@@ -1,4 +1,4 @@
-"""Stage v5 (beyond the seed): the whole of ``main`` is one Rust call (``src/lib_v5.rs``).
+"""Stage v5 (beyond the original): the whole of ``main`` is one Rust call (``src/lib_v5.rs``).
 
 Same inputs as v4 (a list of ``Polygon`` objects and a list of points): the Rust
 side reads the polygons once into columns, computes the areas, finds the close

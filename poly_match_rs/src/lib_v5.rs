@@ -1,4 +1,4 @@
-//! Stage v5 (beyond the seed): the whole job in one call.
+//! Stage v5 (beyond the original): the whole job in one call.
 //!
 //! v4 still handed Python one list of close polygons per point, and Python then
 //! read `poly.area` for each of them to keep the smallest. Here one call takes

@@ -1,4 +1,4 @@
-"""Bad input gets a TypeError or ValueError that names the argument (SPEC §9).
+"""Bad input gets a TypeError or ValueError that names the argument (see docs/errors.md).
 
 Every exported function of every Rust stage is called with a wrong dtype, a 2-D point,
 empty lists, NaN, a non-positive ``max_dist``, malformed polygons and objects that are

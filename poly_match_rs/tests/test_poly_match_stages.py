@@ -272,7 +272,7 @@ def test_v5_polygon_area_poly_match_v5():
 
 
 # --------------------------------------------------------------------------------------
-# The seed's API
+# The original workshop's API
 
 
 def test_seed_api_imports():

@@ -139,7 +139,7 @@ def test_the_text_check_catches_a_changed_missing_or_extra_word():
 
 
 def test_a_wrong_text_version_is_reported_not_timed(monkeypatch):
-    # Counting bytes instead of characters (the seed article's `word.len() > 3`) drops
+    # Counting bytes instead of characters (the original article's `word.len() > 3`) drops
     # or keeps the wrong words: the harness must refuse it, not time it.
     def bytes_not_characters(text):
         return [w.lower() for w in text.split() if len(w.encode()) > 3]
