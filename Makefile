@@ -78,7 +78,7 @@ notebooks: setup
 exercises: setup
 	$(VENV_PY) -m workshop exercises start all --level $(LEVEL)
 
-# Refresh the hash-pinned locks (requirements.lock and the pinned uv) from
+# Refresh the hash-pinned lock (requirements.lock) and the lesson lines of
 # pyproject.toml. uv.lock is only a step on the way: it records download URLs,
 # so it is not committed.
 lock:

@@ -309,8 +309,9 @@ pub fn approximate_mode<R: Rng>(
 /// Stratified train/test split of the samples labelled `y`: `(train, test)` row
 /// indices, each shuffled.
 ///
-/// Every class needs at least 2 samples, and the train and test sets at least one
-/// sample per class (scikit-learn's conditions).
+/// scikit-learn's conditions, each a `ValueError` whose message the tests look for:
+/// every class needs "at least 2 samples", and the train and test sets must each hold
+/// "at least one sample of each" class.
 pub fn train_test_indices<T: Copy + Into<i64>, R: Rng>(
     y: ArrayView1<T>,
     test_size: Option<f64>,
