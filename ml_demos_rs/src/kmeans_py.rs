@@ -59,6 +59,11 @@ fn positive(value: i64, name: &str) -> PyResult<usize> {
         })
 }
 
+/// The `data` argument: a 2-D float64 array, read in place.
+fn data_arg<'py>(obj: &Bound<'py, PyAny>) -> PyResult<PyReadonlyArray2<'py, f64>> {
+    float_matrix(obj, "data")
+}
+
 fn n_clusters_arg(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     int_arg(obj, "n_clusters", "a positive integer")
 }
@@ -201,14 +206,13 @@ struct KMeansCall<'py> {
 }
 
 fn kmeans_call<'py>(
-    data: &Bound<'py, PyAny>,
+    data: PyReadonlyArray2<'py, f64>,
     n_clusters: i64,
     max_iter: i64,
     tol: f64,
     init: Option<&Bound<'py, PyAny>>,
     seed: Option<i128>,
 ) -> PyResult<KMeansCall<'py>> {
-    let data = float_matrix(data, "data")?;
     let options = Options {
         n_clusters: positive(n_clusters, "n_clusters")?,
         max_iter: positive(max_iter, "max_iter")?,
@@ -271,7 +275,7 @@ impl KMeansResult {
 )]
 pub fn kmeans_alamano<'py>(
     py: Python<'py>,
-    data: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = data_arg)] data: PyReadonlyArray2<'py, f64>,
     #[pyo3(from_py_with = n_clusters_arg)] n_clusters: i64,
     #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,
     #[pyo3(from_py_with = tol_arg)] tol: f64,
@@ -295,7 +299,7 @@ pub fn kmeans_alamano<'py>(
 )]
 pub fn py_kmeans<'py>(
     py: Python<'py>,
-    data: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = data_arg)] data: PyReadonlyArray2<'py, f64>,
     #[pyo3(from_py_with = n_clusters_arg)] n_clusters: i64,
     init: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,
@@ -325,7 +329,7 @@ pub fn py_kmeans<'py>(
 )]
 pub fn py_kmeans_linfa<'py>(
     py: Python<'py>,
-    data: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = data_arg)] data: PyReadonlyArray2<'py, f64>,
     #[pyo3(from_py_with = n_clusters_arg)] n_clusters: i64,
     init: Option<&Bound<'py, PyAny>>,
     #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,

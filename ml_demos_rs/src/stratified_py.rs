@@ -16,7 +16,7 @@ use pyo3::types::PyDict;
 use std::ffi::CString;
 
 /// Integer class labels, borrowed as they are (int64, int32) or converted to int64.
-enum Labels<'py> {
+pub enum Labels<'py> {
     I64(PyReadonlyArray1<'py, i64>),
     I32(PyReadonlyArray1<'py, i32>),
 }
@@ -105,14 +105,13 @@ type TrainAndTest<'py> = (Bound<'py, PyArray1<i64>>, Bound<'py, PyArray1<i64>>);
 )]
 pub fn stratified_train_test_indices<'py>(
     py: Python<'py>,
-    y: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = label_array)] y: Labels<'py>,
     #[pyo3(from_py_with = test_size_arg)] test_size: Option<f64>,
     #[pyo3(from_py_with = train_size_arg)] train_size: Option<f64>,
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<TrainAndTest<'py>> {
-    let labels = label_array(y)?;
     let mut rng = rng_from_seed(seed_arg(seed)?);
-    let (train, test) = match &labels {
+    let (train, test) = match &y {
         Labels::I64(y) => {
             let y = y.as_array();
             py.detach(|| stratified::train_test_indices(y, test_size, train_size, &mut rng))
@@ -134,15 +133,14 @@ pub fn stratified_train_test_indices<'py>(
 #[pyo3(signature = (y, k, seed=None))]
 pub fn stratified_kfold_indices<'py>(
     py: Python<'py>,
-    y: &Bound<'py, PyAny>,
+    #[pyo3(from_py_with = label_array)] y: Labels<'py>,
     #[pyo3(from_py_with = k_arg)] k: i64,
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
 ) -> PyResult<Vec<Bound<'py, PyArray1<i64>>>> {
-    let labels = label_array(y)?;
     let n_folds = usize::try_from(k)
         .map_err(|_| PyValueError::new_err(format!("k must be at least 2, got {k}")))?;
     let mut rng = rng_from_seed(seed_arg(seed)?);
-    let folds = match &labels {
+    let folds = match &y {
         Labels::I64(y) => {
             let y = y.as_array();
             py.detach(|| stratified::kfold_indices(y, n_folds, &mut rng))
