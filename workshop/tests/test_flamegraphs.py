@@ -225,3 +225,29 @@ def test_main_reads_the_lessons_suites_module(lesson, monkeypatch):
     assert recorded == ["demo_v2"]
     with pytest.raises(SystemExit):
         fg.main(["demo_nope"])
+
+
+# --------------------------------------------------------------------------------------
+# One real recording: py-spy exits with 0 whatever the profiled run did, so `record`
+# reads measure.py's result to tell a timed version from an unfinished one.
+
+MEASURE_PY = (
+    "from workshop.bench import measure_main\n\nraise SystemExit(measure_main('demo_suites'))\n"
+)
+
+
+def test_record_profiles_a_version_and_refuses_an_unfinished_one(lesson, monkeypatch):
+    py_project = lesson.py_project
+    (py_project / "measure.py").write_text(MEASURE_PY)
+    (py_project / "demo_v1.py").write_text(
+        "def main(x):\n    raise NotImplementedError('exercise demo_v1 is not done yet: sum')\n"
+    )
+    monkeypatch.chdir(py_project)
+    options = {"seconds": 0.3, "rate": 50, "native": False}
+    graphs = py_project / "graphs"
+    graphs.mkdir()
+    fg.record("demo_v0", graphs / "demo_v0.svg", options)
+    assert graphs.joinpath("demo_v0.svg").read_text().lstrip().startswith("<?xml")
+    with pytest.raises(fg.RecordingFailed, match="exercise demo_v1 is not done yet"):
+        fg.record("demo_v1", graphs / "demo_v1.svg", options)
+    assert not (graphs / "demo_v1.svg").exists()
