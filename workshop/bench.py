@@ -563,7 +563,7 @@ def format_table(report: Report, failure_notes: bool = True) -> str:
     if has_limit:
         floor = report.limit
         assert floor is not None and report.suite.limit is not None
-        text = f"floor: {report.suite.limit.label} (no result, not checked)"
+        text = f"floor: {report.suite.limit.label}"  # no result: never checked
         if floor.ok:
             cells = [
                 format_seconds(floor.median),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,19 +46,13 @@ def speedup_chart(report: Report, ax: Axes | None = None) -> Axes:
             fontsize=8,
         )
     if limit_speedup is not None and report.limit is not None and report.suite.limit:
-        ax.axvline(limit_speedup, color="#333333", linestyle="--", linewidth=1)
-        ax.annotate(
-            f"limit: {report.suite.limit.label}\n({limit_speedup:,.0f}x, "
-            f"{format_seconds(report.limit.median)}; a floor, not a version)",
-            (limit_speedup, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(4, -4),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            fontsize=7,
-            color="#333333",
+        label = textwrap.fill(
+            f"limit (a floor, not a version): {report.suite.limit.label}, "
+            f"{limit_speedup:,.0f}x ({format_seconds(report.limit.median)})",
+            width=45,
         )
+        ax.axvline(limit_speedup, color="#333333", linestyle="--", linewidth=1, label=label)
+        ax.legend(loc="best", fontsize=7, framealpha=0.9)
     return ax
 
 
