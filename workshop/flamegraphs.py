@@ -258,7 +258,10 @@ def record(version: str, out: Path, options: dict) -> None:
             "--json",
             str(result),
         ]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if proc.returncode != 0:  # py-spy itself failed (no permission to trace, ...)
+            tail = "\n    ".join(proc.stderr.strip().splitlines()[-5:])
+            raise RecordingFailed(f"py-spy exited with {proc.returncode}:\n    {tail}")
         # py-spy exits with 0 whatever the profiled run did: ask measure.py's results.
         outcome = json.loads(result.read_text())[0]["results"][-1] if result.exists() else {}
         if outcome.get("status") != "ok" or not svg.exists():
@@ -317,7 +320,7 @@ def run(
         started = time.perf_counter()
         try:
             recorder(version, out / f"{version}.svg", options)
-        except (RecordingFailed, subprocess.CalledProcessError) as err:
+        except RecordingFailed as err:
             say(f"  not recorded, the old graph is kept: {err}")
             failed.append(version)
             continue

@@ -251,3 +251,13 @@ def test_record_profiles_a_version_and_refuses_an_unfinished_one(lesson, monkeyp
     with pytest.raises(fg.RecordingFailed, match="exercise demo_v1 is not done yet"):
         fg.record("demo_v1", graphs / "demo_v1.svg", options)
     assert not (graphs / "demo_v1.svg").exists()
+
+
+def test_a_failing_py_spy_is_a_failed_recording(lesson, monkeypatch, tmp_path):
+    fake = tmp_path / "py-spy"
+    fake.write_text("#!/bin/sh\necho 'Permission denied: try running as root' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(fg, "py_spy", lambda: str(fake))
+    monkeypatch.chdir(lesson.py_project)
+    with pytest.raises(fg.RecordingFailed, match="exited with 1:\n    Permission denied"):
+        fg.record("demo_v0", tmp_path / "demo_v0.svg", OPTIONS)
