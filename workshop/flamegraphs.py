@@ -259,15 +259,17 @@ def record(version: str, out: Path, options: dict) -> None:
             str(result),
         ]
         proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # py-spy exits with 0 whatever the profiled run did: ask measure.py's results
+        # first (a run that stops at once, like an unfinished exercise, may also leave
+        # py-spy without a process to read, and failing).
+        outcome = json.loads(result.read_text())[0]["results"][-1] if result.exists() else {}
+        if outcome and outcome.get("status") != "ok":
+            raise RecordingFailed(outcome.get("message") or outcome["status"])
         if proc.returncode != 0:  # py-spy itself failed (no permission to trace, ...)
             tail = "\n    ".join(proc.stderr.strip().splitlines()[-5:])
             raise RecordingFailed(f"py-spy exited with {proc.returncode}:\n    {tail}")
-        # py-spy exits with 0 whatever the profiled run did: ask measure.py's results.
-        outcome = json.loads(result.read_text())[0]["results"][-1] if result.exists() else {}
-        if outcome.get("status") != "ok" or not svg.exists():
-            raise RecordingFailed(
-                outcome.get("message") or f"measure.py {version} did not finish its timing"
-            )
+        if not outcome or not svg.exists():
+            raise RecordingFailed(f"measure.py {version} did not finish its timing")
         shutil.move(str(svg), out)
 
 
