@@ -67,9 +67,11 @@ fmt: setup
 	$(VENV_PY) -m ruff format .
 	$(VENV_PY) -m ruff check --fix .
 
+# Only the graphs whose code changed are recorded again (graphs/sources.json); ALL=1 records all.
 flamegraphs: setup
 	@for lesson in $(LESSONS); do \
-		(cd $$lesson/py_project && $(VENV_PY) -m workshop flamegraphs) || exit 1; \
+		(cd $$lesson/py_project && $(VENV_PY) -m workshop flamegraphs $(if $(filter 1,$(ALL)),--all)) \
+			|| exit 1; \
 	done
 
 notebooks: setup

@@ -281,7 +281,8 @@ def install_members(
     if profile != "release":
         # maturin's build backend reads extra `maturin build` arguments from here; the
         # lessons' `[tool.uv] cache-keys` include it, so each profile has its own wheel.
-        build_env["MATURIN_PEP517_ARGS"] = f"--profile {profile}"
+        # (A value already in the environment wins: the tests build in a debug profile.)
+        build_env.setdefault("MATURIN_PEP517_ARGS", f"--profile {profile}")
     show_build_progress(cmd, build_env)
     for package, digest in stale.items():
         build_stamp(package).write_text(digest + "\n")

@@ -12,6 +12,12 @@ A lesson describes what to time in a :class:`Suite` (in its ``py_project/<stem>_
 4. reports the median, the spread (interquartile range), the fastest run, the number of
    runs and the speedup against the baseline.
 
+A suite may also declare a :class:`Limit`: a floor every correct version pays (one pass
+over the data at memory speed, ...), timed on the same input, never checked, shown as the
+last row of the table with each version's distance to it (the ``x limit`` column). Besides
+the data generated from the seed, a suite may offer named :class:`DataSource` inputs (real
+text, real tables), chosen with ``--data NAME``.
+
 BLAS, OpenMP and rayon thread pools get the same size for every version (``--threads``).
 """
 
@@ -24,8 +30,10 @@ import importlib
 import json
 import os
 import platform
+import re
 import statistics
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -55,6 +63,44 @@ class BenchmarkFailed(RuntimeError):
     """At least one version gave a wrong result or raised an error."""
 
 
+# The data every suite has: what its own `prepare` makes from the seed.
+GENERATED = "generated"
+# The name of the limit row in tables and in --json output (never a version's name).
+LIMIT_ROW = "limit"
+# Tables, progress lines and notes stay within this many characters.
+MAX_WIDTH = 120
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The floor of a suite: what every correct version must pay on this machine for the
+    same input (one pass over the bytes at memory speed, copying the payload once, ...).
+
+    ``run(floor_input)`` is the timed call. It produces no answer: its result is never
+    checked, it is never called a version, and it takes no part in the speedups or in
+    the failures. ``floor_input`` is the input the suite's data source made for the
+    baseline (untimed), passed through ``prepare(data)`` when that is given (untimed too),
+    for example to turn a text into its UTF-8 bytes.
+    """
+
+    label: str
+    run: Callable[[Any], Any]
+    prepare: Callable[[Any], Any] | None = None
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Input other than the generated data, chosen with ``--data NAME``.
+
+    ``prepare(module, seed, **params)`` has the signature of :attr:`Suite.prepare` (it
+    may ignore the seed, and use the size parameters to cut the real data to size);
+    ``describe`` says in a few words where the data comes from, for the table's header.
+    """
+
+    describe: str
+    prepare: Callable[..., Any]
+
+
 @dataclass(frozen=True)
 class Suite:
     """What a lesson times: several versions of one job, the first being the baseline.
@@ -63,6 +109,10 @@ class Suite:
     ``run(module, data)`` is the timed call; ``canonical(result, data)`` turns a result
     into a form that can be compared across versions; ``compare(expected, actual)``
     raises :class:`ResultMismatch` with a readable message when they differ.
+
+    ``limit`` is the optional floor of the table (:class:`Limit`); ``data_sources`` the
+    optional named inputs besides the generated one (:class:`DataSource`), for example
+    ``{"real": DataSource("words of Python's own sources", prepare_real_text)}``.
     """
 
     name: str
@@ -76,10 +126,32 @@ class Suite:
     quick_params: dict[str, int | float] = field(default_factory=dict)
     describe: Callable[..., str] = lambda **params: ""
     labels: dict[str, str] = field(default_factory=dict)
+    limit: Limit | None = None
+    data_sources: dict[str, DataSource] = field(default_factory=dict)
 
     @property
     def baseline(self) -> str:
         return self.versions[0]
+
+    @property
+    def data_names(self) -> list[str]:
+        """The inputs this suite can be measured on, the generated data first."""
+        return [GENERATED, *(name for name in self.data_sources if name != GENERATED)]
+
+    def preparer(self, data: str = GENERATED) -> Callable[..., Any]:
+        """The ``prepare`` function of the data source `data`."""
+        if data == GENERATED:
+            return self.prepare
+        if data not in self.data_sources:
+            raise ValueError(
+                f"{self.name} has no data source {data!r}; it has: {', '.join(self.data_names)}"
+            )
+        return self.data_sources[data].prepare
+
+    def describe_data(self, data: str = GENERATED) -> str:
+        if data == GENERATED:
+            return "generated from the seed"
+        return self.data_sources[data].describe
 
     def label(self, version: str) -> str:
         return self.labels.get(version, "")
@@ -107,6 +179,7 @@ class Measurement:
     times: list[float] = field(default_factory=list)  # seconds, one per timed run
     message: str = ""
     speedup: float | None = None
+    x_limit: float | None = None  # median / the limit's median, when the suite has one
 
     @property
     def ok(self) -> bool:
@@ -144,9 +217,32 @@ class Measurement:
                 "mean_s": statistics.fmean(self.times),
                 "runs": len(self.times),
                 "speedup": self.speedup,
+                "x_limit": self.x_limit,
                 "times_s": self.times,
             }
         return out
+
+    @property
+    def exercise(self) -> str | None:
+        """The exercise named by a ``todo_exercise!`` message ("exercise <id> is not done
+        yet: ..."), or None."""
+        found = EXERCISE_MESSAGE.search(self.message)
+        return found.group(1) if found else None
+
+    def short_status(self) -> str:
+        """A table cell: what happened, without the full message."""
+        if self.status != "not implemented":
+            return self.status.upper()
+        exercise = self.exercise
+        if exercise is None:
+            return "not implemented yet"
+        if exercise != self.version:
+            return f"needs exercise {exercise}"  # this stage uses another exercise's code
+        return f"not implemented yet (exercise {exercise})"
+
+
+# The text of `todo_exercise!` in lesson_support/src/lib.rs.
+EXERCISE_MESSAGE = re.compile(r"exercise ([A-Za-z_][A-Za-z0-9_]*) is not done yet")
 
 
 @dataclass
@@ -194,6 +290,7 @@ def measure_version(
     budget: Budget,
     expected: Any = None,
     check: bool = True,
+    data: str = GENERATED,
 ) -> tuple[Measurement, Any]:
     """Prepare, warm up, check against `expected` (the baseline's canonical result), time.
 
@@ -202,8 +299,8 @@ def measure_version(
     """
     try:
         module = importlib.import_module(version)
-        data = suite.prepare(module, seed=seed, **params)
-        result = suite.canonical(suite.run(module, data), data)  # warm-up, checked below
+        prepared = suite.preparer(data)(module, seed=seed, **params)
+        result = suite.canonical(suite.run(module, prepared), prepared)  # warm-up, checked below
     except NotImplementedError as err:
         return Measurement(version, "not implemented", message=str(err) or "TODO"), None
     except Exception as err:  # a crash of one version must not hide the others
@@ -214,10 +311,33 @@ def measure_version(
         except ResultMismatch as err:
             return Measurement(version, "wrong result", message=str(err)), None
     try:
-        times = time_runs(lambda: suite.run(module, data), budget)
+        times = time_runs(lambda: suite.run(module, prepared), budget)
     except Exception as err:
         return Measurement(version, "error", message=describe_error(err)), None
     return Measurement(version, "ok", times=times), result
+
+
+def measure_limit(
+    suite: Suite, params: dict[str, Any], seed: int, budget: Budget, data: str = GENERATED
+) -> Measurement:
+    """Time the suite's floor on the input its data source makes for the baseline.
+
+    Nothing is checked; a floor that raises gives a measurement with status "error" (or
+    "not implemented"), which the table shows in the limit row.
+    """
+    assert suite.limit is not None
+    limit = suite.limit
+    try:
+        module = importlib.import_module(suite.baseline)
+        prepared = suite.preparer(data)(module, seed=seed, **params)
+        floor_input = limit.prepare(prepared) if limit.prepare else prepared
+        limit.run(floor_input)  # warm-up
+        times = time_runs(lambda: limit.run(floor_input), budget)
+    except NotImplementedError as err:
+        return Measurement(LIMIT_ROW, "not implemented", message=str(err) or "TODO")
+    except Exception as err:
+        return Measurement(LIMIT_ROW, "error", message=describe_error(err))
+    return Measurement(LIMIT_ROW, "ok", times=times)
 
 
 @dataclass
@@ -230,27 +350,46 @@ class Report:
     threads: int
     budget: Budget
     measurements: list[Measurement] = field(default_factory=list)
+    data: str = GENERATED
+    limit: Measurement | None = None  # the floor's row, when the suite has one
 
     @property
     def failures(self) -> list[Measurement]:
+        """The versions that gave a wrong result or raised (the limit is not a version)."""
         return [m for m in self.measurements if m.failed]
+
+    @property
+    def limit_failed(self) -> bool:
+        return self.limit is not None and self.limit.failed
 
     def header(self) -> str:
         detail = self.suite.describe(**self.params)
-        return (
-            f"{self.suite.title}: {detail + ', ' if detail else ''}seed {self.seed}, "
-            f"{self.threads} thread(s) for BLAS/OpenMP/rayon, "
-            f"budget {self.budget.seconds:g} s per version"
+        data = (
+            f"data generated from seed {self.seed}"
+            if self.data == GENERATED
+            else f"data: {self.data} ({self.suite.describe_data(self.data)}), seed {self.seed}"
         )
+        parts = [
+            f"{self.suite.title}: {detail}" if detail else self.suite.title,
+            data,
+            f"{self.threads} thread(s) for BLAS/OpenMP/rayon",
+            f"budget {self.budget.seconds:g} s per version",
+        ]
+        return join_within(parts, MAX_WIDTH)
 
-    def table(self) -> str:
-        return format_table(self)
+    def table(self, failure_notes: bool = True) -> str:
+        """The table, then the full message of every row that was not timed (the messages
+        of failed versions only with `failure_notes`: ``measure_all`` prints those to
+        stderr instead)."""
+        return format_table(self, failure_notes)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "suite": self.suite.name,
             "title": self.suite.title,
             "baseline": self.suite.baseline,
+            "data": self.data,
+            "data_description": self.suite.describe_data(self.data),
             "params": self.params,
             "seed": self.seed,
             "threads": self.threads,
@@ -261,6 +400,12 @@ class Report:
             "cpu_count": os.cpu_count(),
             "results": [m.to_json() for m in self.measurements],
         }
+        if self.limit is not None and self.suite.limit is not None:
+            limit = self.limit.to_json()
+            for key in ("version", "speedup", "x_limit"):
+                limit.pop(key, None)  # a floor, not a version
+            out["limit"] = {"label": self.suite.limit.label, **limit}
+        return out
 
 
 def measure_suite(
@@ -272,14 +417,19 @@ def measure_suite(
     threads: int | None = None,
     progress: Callable[[str], None] | None = None,
     check: bool = True,
+    data: str = GENERATED,
+    limit: bool = True,
 ) -> Report:
     """Measure `versions` of `suite` (all by default); the baseline always runs first.
 
     The baseline's result is the reference every other version is checked against. It
-    is timed too when it is among `versions`; otherwise it runs once, untimed.
+    is timed too when it is among `versions`; otherwise it runs once, untimed. `data`
+    names the input (see :class:`DataSource`). The suite's floor, when it has one, is
+    timed last (unless `limit` is false).
     """
     budget = budget or Budget()
     params = {**suite.params, **(params or {})}
+    suite.preparer(data)  # an unknown data source is an error before anything runs
     wanted = list(suite.versions) if versions is None else list(versions)
     unknown = [v for v in wanted if v not in suite.versions]
     if unknown:
@@ -287,7 +437,7 @@ def measure_suite(
             f"unknown version(s) {', '.join(unknown)} for {suite.name}; "
             f"expected some of: {', '.join(suite.versions)}"
         )
-    report = Report(suite, params, seed, threads or pinned_threads(), budget)
+    report = Report(suite, params, seed, threads or pinned_threads(), budget, data=data)
     expected = None
     if check:
         timing_baseline = suite.baseline in wanted
@@ -298,6 +448,7 @@ def measure_suite(
             seed,
             budget if timing_baseline else Budget(0, 0, 0),
             check=False,
+            data=data,
         )
         if timing_baseline:
             report.measurements.append(baseline)
@@ -312,10 +463,16 @@ def measure_suite(
             )
     todo = [v for v in wanted if not (check and v == suite.baseline)]
     for version in todo:
-        measurement, _ = measure_version(suite, version, params, seed, budget, expected, check)
+        measurement, _ = measure_version(
+            suite, version, params, seed, budget, expected, check, data
+        )
         report.measurements.append(measurement)
         if progress:
             progress(progress_line(measurement, len(report.measurements), len(wanted)))
+    if limit and suite.limit is not None:
+        report.limit = measure_limit(suite, params, seed, budget, data)
+        if progress:
+            progress(progress_line(report.limit, LIMIT_ROW, label=suite.limit.label))
     add_speedups(report)
     return report
 
@@ -324,8 +481,10 @@ def add_speedups(report: Report) -> None:
     reference = next(
         (m for m in report.measurements if m.version == report.suite.baseline and m.ok), None
     )
+    floor = report.limit if report.limit is not None and report.limit.ok else None
     for m in report.measurements:
         m.speedup = reference.median / m.median if (reference and m.ok) else None
+        m.x_limit = m.median / floor.median if (floor and m.ok) else None
 
 
 def format_seconds(seconds: float) -> str:
@@ -345,47 +504,137 @@ def format_speedup(speedup: float | None) -> str:
     return f"{speedup:.2f}x" if speedup < 10 else f"{speedup:,.0f}x"
 
 
-def progress_line(m: Measurement, index: int, total: int) -> str:
+def shorten(text: str, width: int) -> str:
+    """`text` on one line of at most `width` characters (cut with "...")."""
+    line = text.replace("\n", " ")
+    return line if len(line) <= width else line[: max(width - 3, 0)].rstrip() + "..."
+
+
+def progress_line(m: Measurement, index: int | str, total: int = 0, label: str = "") -> str:
+    """``[3/8] poly_match_v2: 12 ms median of 40 run(s)``; the full message of a row that
+    was not timed comes once, below the table."""
     if m.ok:
         what = f"{format_seconds(m.median)} median of {len(m.times)} run(s)"
+    elif m.status == "not implemented":
+        what = m.short_status()
     else:
-        what = f"{m.status.upper()}: {m.message}"
-    return f"  [{index}/{total}] {m.version}: {what}"
+        what = f"{m.status.upper()} (the message follows the table)"
+    position = f"{index}/{total}" if total else str(index)
+    name = label or m.version
+    return shorten(f"  [{position}] {name}: {what}", MAX_WIDTH)
 
 
-def format_table(report: Report) -> str:
-    headers = ["version", "median", "IQR", "fastest", "runs", "speedup", ""]
-    rows = []
+def join_within(parts: list[str], width: int) -> str:
+    """`parts` joined by ", " on lines of at most `width` characters (a line breaks
+    between parts, or inside a part longer than a line; the next lines are indented)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + 2 + len(part) <= width:
+            lines[-1] += ", " + part
+            continue
+        if lines:
+            lines[-1] += ","
+        indent = "  " if lines else ""
+        lines += textwrap.wrap(part, width, initial_indent=indent, subsequent_indent="  ")
+    return "\n".join(lines)
+
+
+def format_table(report: Report, failure_notes: bool = True) -> str:
+    """The table of a report, every line within MAX_WIDTH characters (long descriptions
+    wrap within their column), then the full messages of the rows that were not timed."""
+    has_limit = report.suite.limit is not None and report.limit is not None
+    numbers = ["median", "IQR", "fastest", "runs", "speedup"] + (["x limit"] if has_limit else [])
+    rows: list[tuple[str, list[str] | str, str]] = []  # (name, number cells or status, text)
     for m in report.measurements:
         label = report.suite.label(m.version)
         if m.ok:
+            cells = [
+                format_seconds(m.median),
+                f"±{100 * m.iqr / m.median / 2:.1f}%",
+                format_seconds(m.best),
+                str(len(m.times)),
+                format_speedup(m.speedup),
+            ]
             rows.append(
-                [
-                    m.version,
-                    format_seconds(m.median),
-                    f"±{100 * m.iqr / m.median / 2:.1f}%",
-                    format_seconds(m.best),
-                    str(len(m.times)),
-                    format_speedup(m.speedup),
-                    label,
-                ]
+                (m.version, [*cells, format_speedup(m.x_limit)] if has_limit else cells, label)
             )
         else:
-            first_line = m.message.splitlines()[0] if m.message else ""
-            status = "not implemented yet" if m.status == "not implemented" else m.status.upper()
-            rows.append([m.version, status, "", "", "", "", first_line or label])
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    right = {1, 2, 3, 4, 5}
+            rows.append((m.version, m.short_status(), label))
+    if has_limit:
+        floor = report.limit
+        assert floor is not None and report.suite.limit is not None
+        text = f"floor: {report.suite.limit.label}"  # no result: never checked
+        if floor.ok:
+            cells = [
+                format_seconds(floor.median),
+                f"±{100 * floor.iqr / floor.median / 2:.1f}%",
+                format_seconds(floor.best),
+                str(len(floor.times)),
+                "-",
+                "-",
+            ]
+            rows.append((LIMIT_ROW, cells, text))
+        else:
+            rows.append((LIMIT_ROW, floor.short_status(), text))
 
-    def fmt(cells: list[str]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
+    name_width = max(len("version"), *(len(name) for name, _, _ in rows))
+    widths = [
+        max(len(h), *(len(c[i]) for _, c, _ in rows if isinstance(c, list)))
+        for i, h in enumerate(numbers)
+    ]
+    # The number columns side by side; a status cell ("needs exercise ...") takes their
+    # place, and the descriptions start after the widest of both.
+    span = max(
+        [sum(widths) + 2 * (len(widths) - 1)]
+        + [len(middle) for _, middle, _ in rows if isinstance(middle, str)]
+    )
 
-    lines = [report.header(), fmt(headers), fmt(["-" * w for w in widths])]
-    lines += [fmt(r) for r in rows]
+    def line(name: str, middle: str, text: str) -> list[str]:
+        start = name.ljust(name_width) + "  " + middle.ljust(span) + "  "
+        room = max(MAX_WIDTH - len(start), 24)
+        pieces = textwrap.wrap(text, room) or [""]
+        return [(start + pieces[0]).rstrip()] + [" " * len(start) + p for p in pieces[1:]]
+
+    def numbers_cells(cells: list[str]) -> str:
+        joined = "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
+        return joined.ljust(span)
+
+    text_width = max((len(text) for _, _, text in rows), default=0)
+    room = max(MAX_WIDTH - name_width - span - 4, 24)
+    lines = report.header().splitlines()
+    lines += line("version", numbers_cells(numbers), "")
+    lines += line(
+        "-" * name_width, numbers_cells(["-" * w for w in widths]), "-" * min(text_width, room)
+    )
+    for name, middle, text in rows:
+        if name == LIMIT_ROW:
+            lines += line("", "", "")  # the floor is not a version: a blank line before it
+        lines += line(name, numbers_cells(middle) if isinstance(middle, list) else middle, text)
+    lines += untimed_notes(report, failure_notes)
     return "\n".join(lines)
+
+
+def untimed_notes(report: Report, failure_notes: bool = True) -> list[str]:
+    """The full message of each row that was not timed, once (versions that share a
+    message, like two stages using one unfinished exercise, are listed together)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    untimed = [m for m in report.measurements if not m.ok]
+    if report.limit is not None and not report.limit.ok:
+        untimed.append(report.limit)
+    for m in untimed:
+        if m.failed and not failure_notes:
+            continue
+        groups.setdefault((m.status, m.message), []).append(m.version)
+    lines: list[str] = []
+    for (status, message), names in groups.items():
+        who = ", ".join(names)
+        if names == [LIMIT_ROW]:
+            who = "limit (the floor; the versions above are not affected)"
+        first = f"{who}: " if status == "not implemented" else f"{who} ({status}): "
+        lines += textwrap.wrap(
+            first + " ".join(message.split()), MAX_WIDTH, subsequent_indent="    "
+        ) or [first]
+    return ["", *lines] if lines else []
 
 
 @dataclass
@@ -408,6 +657,7 @@ def measure_scaling(
     seed: int = 0,
     budget: Budget | None = None,
     max_seconds: float = 1.0,
+    data: str = GENERATED,
 ) -> Scaling:
     """Time `versions` for each value of the size parameter `param`.
 
@@ -420,7 +670,7 @@ def measure_scaling(
     active = list(versions)
     for value in values:
         params = {**suite.params, param: value}
-        report = measure_suite(suite, active, params, seed, budget)
+        report = measure_suite(suite, active, params, seed, budget, data=data, limit=False)
         if report.failures:
             bad = report.failures[0]
             raise BenchmarkFailed(f"{bad.version} at {param}={value}: {bad.status}: {bad.message}")
@@ -468,10 +718,15 @@ def load_suites(module_name: str) -> dict[str, Suite]:
     return {s.name: s for s in module.SUITES}
 
 
-def suite_of(version: str, suites: dict[str, Suite]) -> Suite:
-    for suite in suites.values():
-        if version in suite.versions:
+def suite_of(version: str, suites: dict[str, Suite], data: str = GENERATED) -> Suite:
+    """The suite timing `version` (the first that has the data source `data`, when several
+    suites time it)."""
+    having = [suite for suite in suites.values() if version in suite.versions]
+    for suite in having:
+        if data in suite.data_names:
             return suite
+    if having:
+        return having[0]
     known = ", ".join(v for s in suites.values() for v in s.versions)
     raise SystemExit(f"unknown version {version!r}; expected one of: {known}")
 
@@ -529,15 +784,31 @@ def add_size_options(parser: argparse.ArgumentParser, suites: Sequence[Suite]) -
         )
 
 
+def add_data_option(parser: argparse.ArgumentParser, suites: Sequence[Suite]) -> None:
+    """``--data NAME``: the generated data (default) or a suite's named data source."""
+    named = [f"{s.name}: {', '.join(s.data_sources)}" for s in suites if s.data_sources]
+    parser.add_argument(
+        "--data",
+        default=GENERATED,
+        metavar="NAME",
+        help=f"the input: {GENERATED} (default, made from --seed)"
+        + (f", or a named source ({'; '.join(named)})" if named else "; no suite here has another"),
+    )
+
+
 def parse_in_two_steps(
     parser: argparse.ArgumentParser, suites_module: str, argv: Sequence[str] | None
 ) -> tuple[argparse.Namespace, dict[str, Suite], int]:
     """Pin the threads first (before the lesson imports NumPy), then learn its options."""
-    early, _ = parser.parse_known_args(argv)
+    # Only --threads is needed now; the full parser (and its --help) needs the suites.
+    early_parser = argparse.ArgumentParser(add_help=False)
+    early_parser.add_argument("--threads", type=int, default=None)
+    early, _ = early_parser.parse_known_args(argv)
     threads = early.threads or os.cpu_count() or 1
     pin_threads(threads)
     suites = load_suites(suites_module)
     add_size_options(parser, list(suites.values()))
+    add_data_option(parser, list(suites.values()))
     return parser.parse_args(argv), suites, threads
 
 
@@ -569,17 +840,35 @@ def measure_all_main(suites_module: str = "suites", argv: Sequence[str] | None =
     parser.add_argument("suites", nargs="*", help="which benchmarks (default: all of them)")
     parser.add_argument("--only", default=None, help="comma-separated versions to time")
     parser.add_argument("--plot", type=Path, default=None, help="save a speedup chart (PNG/SVG)")
+    parser.add_argument(
+        "--no-limit", action="store_true", help="do not time the suites' floors (the limit rows)"
+    )
     common_arguments(parser)
     args, available, threads = parse_in_two_steps(parser, suites_module, argv)
     names = args.suites or list(available)
     missing = [n for n in names if n not in available]
     if missing:
         parser.error(f"unknown benchmark {', '.join(missing)}; expected: {', '.join(available)}")
+    without = [n for n in names if args.data not in available[n].data_names]
+    if without and (args.suites or len(without) == len(names)):
+        parser.error(
+            f"no data source {args.data!r} in "
+            + "; ".join(f"{n} (it has: {', '.join(available[n].data_names)})" for n in without)
+        )
     only = args.only.split(",") if args.only else None
     reports, failed = [], False
-    for suite in (available[n].with_baseline(args.baseline) for n in names):
+    for name in names:
+        suite = available[name].with_baseline(args.baseline)
+        if name in without:
+            print(
+                f"Skipping {suite.title}: it has no data source {args.data!r} "
+                f"(it has: {', '.join(suite.data_names)})\n",
+                flush=True,
+            )
+            continue
         versions = [v for v in suite.versions if only is None or v in only]
-        print(f"Measuring {suite.title} ({len(versions)} versions)...", flush=True)
+        count = f"{len(versions)} version{'s' if len(versions) != 1 else ''}"
+        print(f"Measuring {suite.title} ({count})...", flush=True)
         try:
             report = measure_suite(
                 suite,
@@ -589,13 +878,15 @@ def measure_all_main(suites_module: str = "suites", argv: Sequence[str] | None =
                 budget_from(args),
                 threads,
                 progress=lambda line: print(line, flush=True),
+                data=args.data,
+                limit=not args.no_limit,
             )
         except BenchmarkFailed as err:
             print(f"\nERROR in {suite.name}: {err}\n", file=sys.stderr)
             failed = True
             continue
         print()
-        print(report.table())
+        print(report.table(failure_notes=False))  # the failures go to stderr, below
         print()
         failed |= report_failures(report)
         reports.append(report)
@@ -611,12 +902,34 @@ def measure_all_main(suites_module: str = "suites", argv: Sequence[str] | None =
 
 
 def report_failures(report: Report) -> bool:
+    """Print what went wrong (stderr); true when a version failed or the floor raised.
+
+    A floor that raises is a bug of the lesson, so it fails the run too, but it hides
+    nothing: the versions' rows were measured and printed all the same. The messages are
+    printed as they are (not wrapped), to be searched for.
+    """
     for m in report.failures:
         print(
-            f"ERROR: {m.version} {m.status}, so it was not timed.\n  {m.message}",
+            f"ERROR: {m.version} {m.status}, so it was not timed.\n"
+            + textwrap.indent(m.message, "  "),
             file=sys.stderr,
         )
-    return bool(report.failures)
+    if report.limit_failed and report.limit is not None and report.suite.limit is not None:
+        print(
+            f"ERROR: the limit row of {report.suite.name} ({report.suite.limit.label}) could "
+            "not be measured; the versions' rows are not affected.\n"
+            + textwrap.indent(report.limit.message, "  "),
+            file=sys.stderr,
+        )
+    return bool(report.failures) or report.limit_failed
+
+
+def wrap_message(message: str, width: int = MAX_WIDTH - 2) -> str:
+    """A message cut into lines of at most `width` characters (its own lines kept)."""
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, width, subsequent_indent="  ") or [""])
+        for line in message.splitlines()
+    )
 
 
 def measure_main(suites_module: str = "suites", argv: Sequence[str] | None = None) -> int:
@@ -630,9 +943,14 @@ def measure_main(suites_module: str = "suites", argv: Sequence[str] | None = Non
     )
     common_arguments(parser)
     args, suites, threads = parse_in_two_steps(parser, suites_module, argv)
-    suite = suite_of(args.version, suites).with_baseline(args.baseline)
+    suite = suite_of(args.version, suites, args.data).with_baseline(args.baseline)
     params = params_for(suite, args)
-    print(f"Measuring `{args.version}`", flush=True)
+    if args.data not in suite.data_names:
+        parser.error(
+            f"{suite.name} has no data source {args.data!r} (it has: {', '.join(suite.data_names)})"
+        )
+    data_note = "" if args.data == GENERATED else f" on {args.data} data"
+    print(f"Measuring `{args.version}`{data_note}", flush=True)
     if args.no_check:
         print("  (result not checked against the baseline: --no-check)", flush=True)
     try:
@@ -644,6 +962,8 @@ def measure_main(suites_module: str = "suites", argv: Sequence[str] | None = Non
             budget_from(args),
             threads,
             check=not args.no_check,
+            data=args.data,
+            limit=False,
         )
     except BenchmarkFailed as err:
         print(f"ERROR: {err}", file=sys.stderr)
@@ -667,7 +987,7 @@ def measure_main(suites_module: str = "suites", argv: Sequence[str] | None = Non
         )
         return 0
     if m.status == "not implemented":
-        print(f"{args.version} is not implemented yet: {m.message}")
+        print(wrap_message(f"{args.version} is not implemented yet: {m.message}"))
         return 2
     report_failures(report)
     return 1

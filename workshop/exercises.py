@@ -24,6 +24,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -288,46 +289,137 @@ def explain_failure(exercise: Exercise, outcome: TestOutcome) -> str:
 CHECK_PROFILE = "exercise"
 
 
-def build(exercise: Exercise) -> str | None:
+def build_command(exercise: Exercise, root: Path = ROOT) -> list[str]:
+    """What `check` runs to rebuild the exercise's crate: the setup script (which runs
+    ``uv pip install``, which runs maturin, which runs cargo), with the check's profile."""
+    return [
+        sys.executable,
+        str(root / ".venv-setup" / "bootstrap.py"),
+        exercise.crate,
+        "--profile",
+        CHECK_PROFILE,
+    ]
+
+
+def build(
+    exercise: Exercise, root: Path = ROOT, env: dict[str, str] | None = None
+) -> CompilerError | None:
     """Rebuild the exercise's crate; returns the compiler's complaint, or None when it built."""
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / ".venv-setup" / "bootstrap.py"),
-            exercise.crate,
-            "--profile",
-            CHECK_PROFILE,
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
+        build_command(exercise, root), cwd=root, env=env, capture_output=True, text=True
     )
     if proc.returncode == 0:
         return None
-    return first_compiler_error(proc.stdout + proc.stderr)
+    return compiler_error(proc.stdout + proc.stderr, root)
 
 
-def first_compiler_error(output: str, max_lines: int = 25) -> str:
-    """The first `error` block of cargo's output (or the end of the output if none)."""
-    lines = output.splitlines()
+@dataclass
+class CompilerError:
+    """The first diagnostic of a failed build, and where it points to (when it does)."""
+
+    text: str
+    file: str | None = None  # as rustc prints it: relative to the workspace, or absolute
+    line: int | None = None
+    column: int | None = None
+    errors: int | None = None  # how many errors cargo counted in all
+
+    def where(self) -> str:
+        """``Open poly_match_rs/src/lib_v1.rs at line 59, column 43.``, or ""."""
+        if self.file is None:
+            return ""
+        column = f", column {self.column}" if self.column else ""
+        return f"Open {self.file} at line {self.line}{column}."
+
+
+# uv indents the build backend's output; maturin and cargo add their own lines around it.
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+DIAGNOSTIC = re.compile(r"^(?P<indent>\s*)(?P<head>error(\[E\d{4}\])?: .*)$")
+LOCATION = re.compile(r"^\s*--> (?P<file>.+?):(?P<line>\d+)(:(?P<column>\d+))?\s*$")
+# cargo's --message-format short: "src/lib.rs:3:5: error[E0425]: ..."
+SHORT_DIAGNOSTIC = re.compile(
+    r"^\s*(?P<file>[^\s:]+\.rs):(?P<line>\d+):(?P<column>\d+): (?P<head>error(\[E\d{4}\])?: .*)$"
+)
+ERROR_COUNT = re.compile(r"error: could not compile `[^`]+`.* due to (\d+) previous errors?")
+# "error:" lines that are not rustc's: uv's, cargo's summary, maturin's.
+WRAPPER_ERRORS = (
+    "error: Failed to build",
+    "error: could not compile",
+    "error: Build backend failed",
+    "error: failed to run custom build command",
+)
+
+
+def compiler_error(output: str, root: Path = ROOT, max_lines: int = 40) -> CompilerError:
+    """The first rustc diagnostic of a build's output, whatever wraps cargo's (uv, maturin).
+
+    A diagnostic is an ``error[E....]:`` or ``error:`` line followed by its ``--> file:line:col``
+    and the source excerpt, up to the blank line that ends it. Without one (a linker error,
+    a missing tool), the first error line that is not a wrapper's, else the output's end.
+    """
+    lines = [ANSI_ESCAPE.sub("", line).rstrip() for line in output.splitlines()]
+    count = next((int(m.group(1)) for m in map(ERROR_COUNT.search, lines) if m), None)
+    fallback = None
     for i, line in enumerate(lines):
-        if line.lstrip().startswith("error"):
-            block = [line]
-            for follow in lines[i + 1 : i + max_lines]:
-                if follow.lstrip().startswith(("error", "warning: build failed")):
-                    break
-                block.append(follow)
-            return "\n".join(block).rstrip()
-    return "\n".join(lines[-max_lines:])
+        short = SHORT_DIAGNOSTIC.match(line)
+        if short:
+            return CompilerError(
+                line.strip(),
+                relative_to(short.group("file"), root),
+                int(short.group("line")),
+                int(short.group("column")),
+                count,
+            )
+        found = DIAGNOSTIC.match(line)
+        if not found or found.group("head").startswith(WRAPPER_ERRORS):
+            continue
+        block = diagnostic_block(lines, i, len(found.group("indent")), max_lines)
+        location = next((m for m in map(LOCATION.match, block[1:4]) if m), None)
+        if location is not None:
+            column = location.group("column")
+            return CompilerError(
+                "\n".join(block),
+                relative_to(location.group("file"), root),
+                int(location.group("line")),
+                int(column) if column else None,
+                count,
+            )
+        fallback = fallback or CompilerError("\n".join(block), errors=count)
+    return fallback or CompilerError("\n".join(lines[-25:]), errors=count)
+
+
+def relative_to(file: str, root: Path) -> str:
+    """`file` relative to the repository when it is an absolute path inside it."""
+    path = Path(file)
+    return str(path.relative_to(root)) if path.is_absolute() and path.is_relative_to(root) else file
+
+
+def diagnostic_block(lines: list[str], start: int, indent: int, max_lines: int) -> list[str]:
+    """The lines of the diagnostic starting at `start`, without the wrapper's indent."""
+    block = [lines[start][indent:]]
+    for line in lines[start + 1 : start + max_lines]:
+        own = line[indent:] if line[:indent].strip() == "" else line.strip()
+        if not own.strip() or own.startswith(("error", "warning", "For more information")):
+            break
+        block.append(own)
+    return block
+
+
+def first_compiler_error(output: str, max_lines: int = 40) -> str:
+    """The text of the first compiler diagnostic in `output` (see :func:`compiler_error`)."""
+    return compiler_error(output, max_lines=max_lines).text
 
 
 def check(exercise: Exercise, state: State, timing: bool = True) -> bool:
     print(f"Checking {exercise.id}: {exercise.title}")
     print(f"  rebuilding {exercise.crate} ...", flush=True)
-    complaint = build(exercise)
+    complaint = build(exercise, state.root)
     if complaint is not None:
         print(f"\n✗ {exercise.id}: not done: the Rust code does not compile.\n")
-        print(complaint)
+        print(complaint.text)
+        if complaint.errors and complaint.errors > 1:
+            print(f"\n(the first of {complaint.errors} errors: fix it, then check again)")
+        if complaint.where():
+            print(f"\n{complaint.where()}")
         record_check(exercise, state, done=False)
         return False
     print(f"  running its tests: pytest {' '.join(exercise.tests)} -k {exercise.id}", flush=True)

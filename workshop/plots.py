@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,28 +15,66 @@ if TYPE_CHECKING:
 
 
 def speedup_chart(report: Report, ax: Axes | None = None) -> Axes:
-    """Horizontal bars: how many times faster than the baseline each version ran."""
+    """Horizontal bars: how many times faster than the baseline each version ran.
+
+    The suite's floor, when it was measured, is a dashed vertical line (the speedup a
+    version running at the limit would have), not a bar: it is not a version.
+    """
     import matplotlib.pyplot as plt
+
+    from workshop.bench import format_seconds
 
     timed = [m for m in report.measurements if m.ok and m.speedup is not None]
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.45 * len(timed) + 1.2))
     names = [m.version for m in timed]
     speedups = [m.speedup for m in timed]
-    bars = ax.barh(names, speedups, color="#b7410e")
-    ax.invert_yaxis()  # the baseline on top, as in the table
+    limit_speedup = floor_speedup(report)
+    left, right = speedup_axis_range([*speedups, *([limit_speedup] if limit_speedup else [])])
     ax.set_xscale("log")
+    # Bars start at the left edge of the axis (a log axis has no zero).
+    bars = ax.barh(names, [s - left for s in speedups], left=left, color="#b7410e")
+    ax.invert_yaxis()  # the baseline on top, as in the table
+    ax.set_xlim(left, right)
     ax.set_xlabel(f"speedup over {report.suite.baseline} (log scale)")
     ax.set_title(report.suite.title)
     for bar, m in zip(bars, timed, strict=True):
         ax.annotate(
-            f" {m.speedup:,.1f}x ({m.median * 1e3:.3g} ms)",
-            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            f" {m.speedup:,.1f}x ({format_seconds(m.median)})",
+            (m.speedup, bar.get_y() + bar.get_height() / 2),
             va="center",
             fontsize=8,
         )
-    ax.margins(x=0.35)
+    if limit_speedup is not None and report.limit is not None and report.suite.limit:
+        label = textwrap.fill(
+            f"limit (a floor, not a version): {report.suite.limit.label}, "
+            f"{limit_speedup:,.0f}x ({format_seconds(report.limit.median)})",
+            width=45,
+        )
+        ax.axvline(limit_speedup, color="#333333", linestyle="--", linewidth=1, label=label)
+        ax.legend(loc="best", fontsize=7, framealpha=0.9)
     return ax
+
+
+def floor_speedup(report: Report) -> float | None:
+    """The speedup over the baseline that a version running at the floor would have."""
+    baseline = next(
+        (m for m in report.measurements if m.version == report.suite.baseline and m.ok), None
+    )
+    if baseline is None or report.limit is None or not report.limit.ok:
+        return None
+    return baseline.median / report.limit.median
+
+
+def speedup_axis_range(values: Sequence[float]) -> tuple[float, float]:
+    """The x range of a speedup chart (log scale): from 0.5x, or below the smallest bar
+    when one is slower than that, to past the largest value, leaving room for the labels."""
+    if not values:
+        return 0.5, 2.0
+    left = min(0.5, min(values) / 1.5)
+    top = max(max(values), 1.0)
+    # The labels take about a third of the width, whatever the number of decades.
+    return left, top * (top / left) ** 0.4
 
 
 def scaling_chart(scaling: Scaling, ax: Axes | None = None) -> Axes:

@@ -4,7 +4,9 @@
 - for every level, the stubs of every exercise, generated in a temporary copy of the
   repository, compile without warnings, and every exercise's check fails on its stub
   with the exercise's own NotImplementedError;
-- every exercise's check passes on the solutions (the installed build of the tree).
+- every exercise's check passes on the solutions (the installed build of the tree);
+- a compile error in an exercise file reaches the student: `check` prints rustc's first
+  diagnostic from the real output of its build (uv, maturin and cargo), and where to look.
 
 The stub builds use cargo's debug profile in their own target folder
 (`target/exercise-stubs/`): the check's verdict comes from the same `run_tests` the
@@ -155,3 +157,48 @@ def test_stubs_compile_and_every_check_fails_on_its_stub(level, copy_of_reposito
         assert f"exercise {exercise.id} is not done yet" in messages or (
             f"exercise {exercise.id} is not done yet" in outcome.output
         ), f"{exercise.id}: the failures do not come from its own stub:\n{outcome.output[-3000:]}"
+
+
+# --------------------------------------------------------------------------------------
+# A compile error reaches the student: the real output of `check`'s build, wrapped by uv
+# and maturin around cargo, with the typo of a student's first edit
+
+
+def typo_copy(tmp_path: Path) -> tuple[Path, int]:
+    """A copy of the repository whose lib_v1.rs lost a `?` (the line number returned)."""
+    copy = tmp_path / "repo"
+    for rel in repository_files():
+        target = copy / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, target)
+    lib_v1 = copy / "poly_match_rs" / "src" / "lib_v1.rs"
+    text = lib_v1.read_text(encoding="utf-8")
+    assert text.count("? <") == 1, "the test's typo no longer fits lib_v1.rs"
+    line = text[: text.index("? <")].count("\n") + 1
+    lib_v1.write_text(text.replace("? <", " <"), encoding="utf-8")
+    return copy, line
+
+
+@pytest.mark.slow
+def test_check_shows_the_real_compiler_error_and_where_to_look(tmp_path, capsys, monkeypatch):
+    copy, line = typo_copy(tmp_path)
+    # The same setup script as `check` runs, in the copy (its own .venv, from uv's cache),
+    # with cargo's debug profile in a target folder of its own: the error comes before any
+    # optimisation, and the release build of the tree is untouched.
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(ROOT / "target" / "compile-error-check"))
+    monkeypatch.setenv("MATURIN_PEP517_ARGS", "--profile dev")
+    uv = ROOT / ".venv-setup" / "uv" / "bin" / "uv"
+    if uv.exists():
+        monkeypatch.setenv("WORKSHOP_UV", str(uv))  # no second install of the pinned uv
+    exercise = next(e for e in EXERCISES if e.id == "poly_match_v1")
+    state = ex.State.load(copy)
+    assert not ex.check(exercise, state, timing=False)
+    out = capsys.readouterr().out
+    assert "✗ poly_match_v1: not done: the Rust code does not compile." in out
+    shown = out[out.index("does not compile.") :]
+    assert "error[E0369]: binary operation `<` cannot be applied" in shown
+    assert f"--> poly_match_rs/src/lib_v1.rs:{line}:" in shown
+    assert f"{line} |" in shown  # the source excerpt, with the line's number
+    assert "Failed to build" not in shown  # uv's wrapper is not the error
+    assert f"Open poly_match_rs/src/lib_v1.rs at line {line}, column " in shown
+    assert state.data["checks"]["poly_match_v1"]["done"] is False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -223,3 +224,42 @@ def test_first_compiler_error_extracts_the_error_block():
     block = ex.first_compiler_error(output)
     assert block.startswith("error[E0425]: cannot find value `y`")
     assert "--> a.rs:3" in block and "warning" not in block
+
+
+def test_compiler_error_skips_the_wrappers_and_finds_the_location():
+    # The shape of uv's report (its own `error:` first, the backend's output indented),
+    # shortened; the real output is tested in test_exercises.py.
+    output = (
+        "error: Failed to build `demo @ file:///x/demo`\n"
+        "  cause: The build backend returned an error\n"
+        "         [stderr]\n"
+        "            Compiling demo v0.1.0 (/x/demo)\n"
+        "         warning: unused variable: `z`\n"
+        "          --> demo/src/lib.rs:2:9\n"
+        "\n"
+        "         error[E0425]: cannot find value `y` in this scope\n"
+        "          --> demo/src/lib.rs:3:5\n"
+        "           |\n"
+        "         3 |     y\n"
+        "           |     ^ not found in this scope\n"
+        "\n"
+        "         error: could not compile `demo` (lib) due to 2 previous errors\n"
+    )
+    found = ex.compiler_error(output, Path("/x"))
+    assert found.text.splitlines()[0] == "error[E0425]: cannot find value `y` in this scope"
+    assert found.text.splitlines()[-1] == "  |     ^ not found in this scope"
+    assert (found.file, found.line, found.column, found.errors) == ("demo/src/lib.rs", 3, 5, 2)
+    assert found.where() == "Open demo/src/lib.rs at line 3, column 5."
+
+
+def test_compiler_error_without_a_location_and_in_short_format():
+    linker = (
+        "   Compiling x\nerror: linking with `cc` failed: exit status: 1\n  = note: ld: -lfoo\n"
+    )
+    found = ex.compiler_error(linker)
+    assert found.text.startswith("error: linking with `cc` failed")
+    assert found.file is None and found.where() == ""
+    short = ex.compiler_error("src/lib.rs:7:3: error[E0308]: mismatched types\n")
+    assert (short.file, short.line, short.column) == ("src/lib.rs", 7, 3)
+    nothing = ex.compiler_error("Killed\n")
+    assert nothing.text == "Killed" and nothing.file is None
