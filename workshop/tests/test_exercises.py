@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from workshop import exercises as ex
-from workshop.stubs import LEVELS, has_markers, make_exercise, parse, regions
+from workshop.stubs import HEADER, LEVELS, has_markers, make_exercise, parse, regions
 
 EXERCISES = ex.load_exercises()
 IDS = [e.id for e in EXERCISES]
@@ -53,7 +53,9 @@ def test_every_level_removes_more_code(exercise):
         assert has_markers(solution), f"{rel} holds no exercise markers"
         found |= {r.level for r in regions(parse(solution, rel)) if r.exercise == exercise.id}
         for i, level in enumerate(LEVELS):
-            kept[i] += len(make_exercise(solution, level, {exercise.id}, rel).splitlines())
+            written = make_exercise(solution, level, {exercise.id}, rel)
+            header = HEADER.format(ids=exercise.id, level=level)
+            kept[i] += len(written.removeprefix(header).splitlines())  # the code, not the header
     assert "hard" in found, f"{exercise.id}: no hard region"
     assert kept[0] > kept[1] > kept[2], f"{exercise.id}: lines kept per level {kept}"
 
