@@ -28,7 +28,7 @@ help:
 	@echo "make measure      time every stage of every lesson and print the tables (the main job)"
 	@echo "make test         everything CI checks: Rust tests, Python tests, notebooks, docs, lint"
 	@echo "make exercises LEVEL=easy|intermediate|hard   turn the Rust stages into exercises"
-	@echo "make flamegraphs  regenerate the py-spy flamegraphs in <lesson>/py_project/graphs/"
+	@echo "make flamegraphs  record the py-spy flamegraphs of the stages whose code changed (ALL=1: all)"
 	@echo "make notebooks    open the lesson notebooks in JupyterLab"
 	@echo "make lint         cargo fmt --check, cargo clippy -D warnings, ruff, the .pyi stubs"
 	@echo "make fmt          format the Rust and Python code in place"
