@@ -8,7 +8,7 @@
 
 PYTHON ?= python3
 VENV_PY := $(CURDIR)/.venv/bin/python
-LESSONS := poly_match_rs ml_demos_rs
+LESSONS := poly_match_rs ml_demos_rs inference_rs
 # Extra arguments for measure_all.py, e.g. make measure MEASURE_ARGS=--quick
 MEASURE_ARGS ?=
 # Difficulty of the exercise stubs: easy, intermediate or hard.

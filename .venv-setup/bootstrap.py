@@ -32,8 +32,12 @@ PRIVATE_UV_DIR = SETUP_DIR / "uv"
 UV_REQUIREMENTS = SETUP_DIR / "uv-requirements.txt"
 LOCK = ROOT / "requirements.lock"
 VENV = ROOT / ".venv"
-CRATES = ["poly_match_rs", "ml_demos_rs"]
+CRATES = ["poly_match_rs", "ml_demos_rs", "inference_rs"]
 MIN_PYTHON = (3, 10)
+# A step a lesson needs before maturin builds its package, quick when nothing changed:
+# the inference lesson compiles its WebAssembly module into its Python package (or
+# says how to add the wasm32 target when no compiler here has it).
+PRE_BUILDS = {"inference_rs": ROOT / "inference_rs" / "wasm" / "build_wasm.py"}
 
 
 class SetupError(Exception):
@@ -226,6 +230,9 @@ def build_stamp(package: str) -> Path:
 
 def install_members(uv: Path, env: dict[str, str], crates: list[str]) -> None:
     """Build and install the members whose sources changed since their last install."""
+    for crate in crates:
+        if crate in PRE_BUILDS:
+            run([sys.executable, PRE_BUILDS[crate]], env=env, cwd=ROOT)
     stale: dict[str, str] = {}
     for package in [".", *crates]:
         stamp = build_stamp(package)

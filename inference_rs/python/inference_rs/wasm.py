@@ -1,0 +1,243 @@
+"""The hand-written forward pass compiled to WebAssembly, run by the ``wasmtime`` package.
+
+``WasmMlp`` takes the same arguments as :class:`inference_rs.ScratchMlp` and gives the same
+answers; the module is ``inference_wasm.wasm`` next to this file, built by the setup from
+``inference_rs/wasm/`` (see its ``build_wasm.py``).
+
+A WebAssembly module shares only numbers and its linear memory with the host, so each
+call goes: ask the module for a buffer (an address in its memory), write the numbers
+there, call the export, read the answer back from memory. The NumPy views of that
+memory are made once per buffer and reused while the module's memory stays the same.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import numpy as np
+
+MODULE = Path(__file__).resolve().parent / "inference_wasm.wasm"
+ACTIVATIONS = ("identity", "logistic", "tanh", "relu")  # their codes: the positions
+INVALID, UNFINISHED = 1, 2  # the module's error kinds
+
+
+class WasmNotBuilt(NotImplementedError):
+    """No module was built (no Rust compiler here has the wasm32 target)."""
+
+
+class WasmTrap(RuntimeError):
+    """The module trapped (a panic inside it): the call failed, the interpreter is fine."""
+
+
+def module_path() -> Path:
+    if not MODULE.exists():
+        raise WasmNotBuilt(
+            f"the WebAssembly module {MODULE.name} is not built: no Rust compiler here has "
+            "the wasm32-unknown-unknown target. Add it with `rustup target add "
+            "wasm32-unknown-unknown` (Debian without rustup: apt install rustc "
+            "libstd-rust-dev-wasm32 lld-14), then run `make setup` again."
+        )
+    return MODULE
+
+
+_COMPILED: dict[Path, tuple] = {}
+
+
+def compiled_module():
+    """The wasmtime engine and compiled module, compiled once per process."""
+    import wasmtime
+
+    path = module_path()
+    if path not in _COMPILED:
+        engine = wasmtime.Engine()
+        _COMPILED[path] = (engine, wasmtime.Module.from_file(engine, str(path)))
+    return _COMPILED[path]
+
+
+def float32_vector(value, what: str) -> np.ndarray:
+    return float32_array(value, what, 1)
+
+
+def float32_array(value, what: str, ndim: int) -> np.ndarray:
+    if not isinstance(value, np.ndarray):
+        raise TypeError(
+            f"{what} must be a {ndim}-D NumPy array of float32 or float64, "
+            f"got {type(value).__name__}"
+        )
+    if value.ndim != ndim:
+        raise ValueError(f"{what} must be a {ndim}-D array, got shape {value.shape}")
+    if value.dtype not in (np.float32, np.float64):
+        raise TypeError(f"{what} must have dtype float32 or float64, got {value.dtype}")
+    return np.ascontiguousarray(value, dtype=np.float32)
+
+
+class WasmMlp:
+    """A ``Pipeline(StandardScaler, MLPClassifier)`` run as WebAssembly (see the module doc)."""
+
+    def __init__(self, mean, scale, coefs, intercepts, activation: str = "relu"):
+        if activation not in ACTIVATIONS:
+            raise ValueError(
+                f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
+            )
+        for what, layers in (("coefs", coefs), ("intercepts", intercepts)):
+            if not isinstance(layers, (list, tuple)):
+                raise TypeError(
+                    f"{what} must be a list of NumPy arrays (one per layer), "
+                    f"got {type(layers).__name__}"
+                )
+        if len(coefs) != len(intercepts):
+            raise ValueError(
+                "coefs and intercepts must have one array per layer each, "
+                f"got {len(coefs)} and {len(intercepts)}"
+            )
+        mean = float32_vector(mean, "mean")
+        scale = float32_vector(scale, "scale")
+        weights = [float32_array(w, f"coefs[{i}]", 2) for i, w in enumerate(coefs)]
+        biases = [float32_vector(b, f"intercepts[{i}]") for i, b in enumerate(intercepts)]
+        self.n_features = len(mean)
+        sizes = [self.n_features] + [w.shape[1] for w in weights]
+        # The module checks that the pieces fit (and says which does not); it only
+        # needs each layer's unit count here.
+        self._layout = np.array([ACTIVATIONS.index(activation), *sizes], dtype=np.uint32)
+        pieces = [mean, scale]
+        for w, b in zip(weights, biases, strict=True):
+            pieces += [w.ravel(), b]
+        self._params = np.concatenate(pieces).astype(np.float32)
+        self.n_classes = max(sizes[-1], 2)
+        self._instantiate()
+
+    # -- the module's memory ----------------------------------------------------------
+
+    def _instantiate(self) -> None:
+        """A fresh instance (also after a trap, which may leave the old one unusable)."""
+        import wasmtime
+
+        engine, module = compiled_module()
+        self._store = wasmtime.Store(engine)
+        instance = wasmtime.Instance(self._store, module, [])
+        exports = instance.exports(self._store)
+        self._memory = exports["memory"]
+        self._exports = {name: exports[name] for name in EXPORTS}
+        self._rows = -1  # no input buffer yet
+        params = self._buffer("params_buffer", len(self._params))
+        self._bytes()[params : params + self._params.nbytes] = self._params.view(np.uint8)
+        layout = self._buffer("layout_buffer", len(self._layout))
+        self._bytes()[layout : layout + self._layout.nbytes] = self._layout.view(np.uint8)
+        self._status(self._call("load_model"))
+
+    def _bytes(self) -> np.ndarray:
+        """The module's whole memory as a NumPy byte array (a view, no copy)."""
+        size = self._memory.data_len(self._store)
+        pointer = ctypes.cast(self._memory.data_ptr(self._store), ctypes.POINTER(ctypes.c_ubyte))
+        return np.ctypeslib.as_array(pointer, shape=(size,))
+
+    def _call(self, name: str, *args):
+        import wasmtime
+
+        try:
+            return self._exports[name](self._store, *args)
+        except wasmtime.Trap as trap:
+            self._instantiate()
+            raise WasmTrap(f"the WebAssembly module trapped in {name}: {trap}") from None
+        except wasmtime.WasmtimeError as err:
+            self._instantiate()
+            raise WasmTrap(f"the WebAssembly call {name} failed: {err}") from None
+
+    def _error(self) -> Exception:
+        """The module's last error as the matching Python exception."""
+        start, length = self._call("error_message"), self._call("error_len")
+        message = bytes(self._bytes()[start : start + length]).decode("utf-8", "replace")
+        kind = self._call("error_kind")
+        return NotImplementedError(message) if kind == UNFINISHED else ValueError(message)
+
+    def _buffer(self, export: str, n: int) -> int:
+        address = self._call(export, n)
+        if address == 0:
+            raise self._error()
+        return address
+
+    def _status(self, status: int) -> None:
+        if status != 0:
+            raise self._error()
+
+    def _views(self, rows: int) -> tuple[np.ndarray, np.ndarray]:
+        """Float32 views of the input and output buffers for `rows` rows. Kept while the
+        row count stays: a successful `predict_proba` allocates nothing in the module,
+        so its memory (and these views) stays where it is."""
+        if rows != self._rows:
+            self._rows = -1
+            start = self._buffer("input_buffer", rows)
+            end = self._output_address()
+            memory = self._bytes()
+            self._input = memory[start : start + rows * self.n_features * 4].view(np.float32)
+            self._output = (
+                memory[end : end + rows * self.n_classes * 4]
+                .view(np.float32)
+                .reshape(rows, self.n_classes)
+            )
+            self._rows = rows
+        return self._input, self._output
+
+    def _output_address(self) -> int:
+        address = self._call("output_buffer")
+        if address == 0:
+            raise self._error()
+        return address
+
+    # -- the API ----------------------------------------------------------------------
+
+    def predict_proba(self, X) -> np.ndarray:
+        """The probability of each class for each row of `X` (float32, `(n, n_classes)`)."""
+        rows = self._check(X)
+        source, result = self._views(rows)
+        source[:] = X.reshape(-1)
+        status = self._call("predict_proba", rows)
+        if status != 0:
+            self._rows = -1  # the error message was written into the module's memory
+            raise self._error()
+        return result.copy()
+
+    def predict(self, X) -> np.ndarray:
+        """The most likely class of each row of `X` (int64, `(n,)`)."""
+        return self.predict_proba(X).argmax(axis=1).astype(np.int64)
+
+    def _check(self, X) -> int:
+        if not isinstance(X, np.ndarray):
+            raise TypeError(
+                f"X must be a NumPy array of float32 with shape (n_images, {self.n_features}), "
+                f"got {type(X).__name__}"
+            )
+        if X.ndim != 2:
+            hint = " (for one image, pass x.reshape(1, -1))" if X.ndim == 1 else ""
+            raise ValueError(
+                f"X must be 2-D with shape (n_images, {self.n_features}), "
+                f"got shape {X.shape}{hint}"
+            )
+        if X.dtype != np.float32:
+            raise TypeError(
+                "X must have dtype float32 (the models compute in float32; use "
+                f"X.astype(np.float32)), got {X.dtype}"
+            )
+        if X.shape[1] != self.n_features:
+            raise ValueError(
+                f"X must have {self.n_features} features per image (the model's input size), "
+                f"got shape {X.shape}"
+            )
+        if X.shape[0] == 0:
+            raise ValueError(f"X must hold at least one image, got shape {X.shape}")
+        return X.shape[0]
+
+
+EXPORTS = (
+    "params_buffer",
+    "layout_buffer",
+    "load_model",
+    "input_buffer",
+    "output_buffer",
+    "predict_proba",
+    "error_kind",
+    "error_message",
+    "error_len",
+    "debug_trap",
+)
