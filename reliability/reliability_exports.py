@@ -1,7 +1,9 @@
-"""The exports of both lesson packages, found by walking the modules, and how to call each.
+"""The exports of the lesson packages, found by walking the modules, and how to call each.
 
 ``discover_exports()`` lists every public function and class of ``poly_match_rs`` (stage
-modules v0 ... v5) and ``ml_demos_rs`` by looking at the modules themselves, so a new
+modules v0 ... v5), ``ml_demos_rs`` and ``inference_rs`` (with ``inference_rs.wasm``, and
+the public methods of its model classes, which take the user's input) by looking at the
+modules themselves, so a new
 export shows up without editing anything here. ``REGISTRY`` says, for each export, how to
 call it with a small valid input and which arguments it takes (each argument has a kind;
 ``reliability_inputs.py`` turns kinds into bad values). ``test_reliability_inventory.py``
@@ -26,18 +28,22 @@ from typing import Any
 
 import numpy as np
 
+import inference_rs
+import inference_rs.wasm
 import ml_demos_rs
 import poly_match_rs
 
 ROOT = Path(__file__).resolve().parent.parent
 POLY_PY_PROJECT = ROOT / "poly_match_rs" / "py_project"
 ML_PY_PROJECT = ROOT / "ml_demos_rs" / "py_project"
+INFERENCE_PY_PROJECT = ROOT / "inference_rs" / "py_project"
 
 # The hidden functions that panic on purpose (see docs/errors.md): not part of the API,
 # checked by test_reliability_panics.py instead.
 DEBUG_HOOKS = {
     "poly_match_rs._poly_match_rs._debug_panic": poly_match_rs._poly_match_rs._debug_panic,
     "ml_demos_rs._ml_demos_rs._debug_panic": ml_demos_rs._ml_demos_rs._debug_panic,
+    "inference_rs._inference_rs._debug_panic": inference_rs._inference_rs._debug_panic,
 }
 
 
@@ -58,7 +64,25 @@ def discover_exports() -> dict[str, Any]:
             found[f"poly_match_rs.{stage}.{name}"] = getattr(module, name)
     for name in _public(ml_demos_rs):
         found[f"ml_demos_rs.{name}"] = getattr(ml_demos_rs, name)
+    for prefix, module in (("inference_rs", inference_rs), ("inference_rs.wasm", None)):
+        names = _public(inference_rs) if module else ["WasmMlp"]
+        for name in names:
+            obj = getattr(module or inference_rs.wasm, name)
+            found[f"{prefix}.{name}"] = obj
+            if inspect.isclass(obj):  # the model classes: their methods take user input
+                for method in _public_methods(obj):
+                    found[f"{prefix}.{name}.{method}"] = getattr(obj, method)
     return found
+
+
+def _public_methods(cls: type) -> list[str]:
+    return sorted(
+        name
+        for name in dir(cls)
+        if not name.startswith("_")
+        and callable(getattr(cls, name))
+        and not isinstance(inspect.getattr_static(cls, name), property)
+    )
 
 
 def compiled_exports() -> dict[str, Any]:
@@ -77,13 +101,20 @@ def compiled_exports() -> dict[str, Any]:
     for name in _public(ml_demos_rs._ml_demos_rs):
         if not name.startswith("_"):
             found[f"ml_demos_rs.{name}"] = getattr(ml_demos_rs._ml_demos_rs, name)
+    for name in _public(inference_rs._inference_rs):
+        if not name.startswith("_"):
+            found[f"inference_rs.{name}"] = getattr(inference_rs._inference_rs, name)
     return found
 
 
 def compiled_private() -> set[str]:
     """The underscore names the compiled modules export: only the debug hooks may be."""
     found = set()
-    for module in (poly_match_rs._poly_match_rs, ml_demos_rs._ml_demos_rs):
+    for module in (
+        poly_match_rs._poly_match_rs,
+        ml_demos_rs._ml_demos_rs,
+        inference_rs._inference_rs,
+    ):
         for name in _public(module):
             if name.startswith("_"):
                 found.add(f"{module.__name__}.{name}")
@@ -609,6 +640,211 @@ def _read_msgpack_vectors() -> Export:
     )
 
 
+# --- the inference lesson: the model classes, their methods, the helpers ----------
+
+
+def inference_project(name: str) -> ModuleType:
+    """A module of inference_rs/py_project (``inference_data`` makes the models)."""
+    if str(INFERENCE_PY_PROJECT) not in sys.path:
+        sys.path.append(str(INFERENCE_PY_PROJECT))
+    return importlib.import_module(name)
+
+
+@functools.cache
+def small_pipeline():
+    """A quick, seeded model of the digits (64 features, 16 hidden units, 10 classes)."""
+    from sklearn.datasets import load_digits
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    data = inference_project("inference_data")
+    X, y = load_digits(return_X_y=True)
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=5, random_state=0)
+    pipe = Pipeline([("scaler", StandardScaler()), ("mlp", mlp)])
+    return data.train(pipe, X.astype(np.float32), y)
+
+
+@functools.cache
+def small_onnx() -> str:
+    """The small model as an ONNX file (in the lesson's cache, made once per weights)."""
+    return str(inference_project("inference_data").export_onnx(small_pipeline(), "reliability"))
+
+
+def small_images(n: int = 3) -> np.ndarray:
+    return inference_project("inference_data").noisy_digits(n, seed=0)
+
+
+def scratch_valid() -> tuple[tuple, dict]:
+    args, kwargs = inference_rs.scratch_arguments(small_pipeline())
+    mean, scale, coefs, intercepts = args
+    # Fresh copies for every call (a check must see that none is modified).
+    return (
+        mean.copy(),
+        scale.copy(),
+        [c.copy() for c in coefs],
+        [b.copy() for b in intercepts],
+    ), dict(kwargs)
+
+
+@functools.cache
+def inference_models() -> dict[str, Any]:
+    """One model of each class, shared by the calls of its methods."""
+    args, kwargs = scratch_valid()
+    return {
+        "inference_rs.ScratchMlp": inference_rs.ScratchMlp(*args, **kwargs),
+        "inference_rs.wasm.WasmMlp": inference_rs.wasm.WasmMlp(*args, **kwargs),
+        "inference_rs.TractModel": inference_rs.TractModel(small_onnx(), threads=1),
+        "inference_rs.OrtModel": inference_rs.OrtModel(small_onnx(), threads=1),
+    }
+
+
+def damaged_onnx(kind: str) -> str:
+    """``missing``, ``truncated``, ``garbage``, ``empty`` or ``folder``: a model file that
+    cannot be loaded (made once per process, in a temporary folder)."""
+    folder = msgpack_folder()  # the temporary folder of this process
+    path = folder / f"{kind}.onnx"
+    if kind == "folder":
+        path.mkdir(exist_ok=True)
+    elif kind == "truncated":
+        good = Path(small_onnx()).read_bytes()
+        path.write_bytes(good[: len(good) // 2])
+    elif kind == "garbage":
+        path.write_bytes(bytes(range(256)) * 8)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    return str(path)
+
+
+def _inference_class(name: str, cls: Any, rust: bool) -> Export:
+    args_of = {
+        0: ("mean", "weights_vector"),
+        1: ("scale", "weights_vector"),
+        2: ("coefs", "layer_list"),
+        3: ("intercepts", "layer_list"),
+        "activation": ("activation", "activation"),
+    }
+
+    def extra():
+        (mean, scale, coefs, intercepts), kwargs = scratch_valid()
+        return [
+            (
+                "layers-do-not-chain",
+                (mean, scale, [c.T.copy() for c in coefs], intercepts),
+                kwargs,
+                (ValueError,),
+                "coefs[0]",
+            ),
+            (
+                "one-intercept-too-many",
+                (mean, scale, coefs, [*intercepts, intercepts[-1]]),
+                kwargs,
+                (ValueError,),
+                "intercepts",
+            ),
+            (
+                "mean-shorter-than-scale",
+                (mean[:-1].copy(), scale, coefs, intercepts),
+                kwargs,
+                (ValueError,),
+                "mean",
+            ),
+            ("no-arguments", (), {}, (TypeError,), "mean"),
+        ]
+
+    return Export(
+        name=name,
+        call=cls,
+        valid=scratch_valid,
+        arguments=args_of,
+        extra_bad=extra,
+        notes="" if rust else "Python class over the WebAssembly module (wasmtime)",
+        tags=["slow-call"] if not rust else [],
+    )
+
+
+def _onnx_class(name: str, cls: Any) -> Export:
+    def extra():
+        return [
+            (kind, (damaged_onnx(kind),), {}, errors, damaged_onnx(kind))
+            for kind, errors in (
+                ("missing", (FileNotFoundError,)),
+                ("folder", (ValueError,)),
+                ("truncated", (ValueError,)),
+                ("garbage", (ValueError,)),
+                ("empty", (ValueError,)),
+            )
+        ]
+
+    return Export(
+        name=name,
+        call=cls,
+        valid=lambda: ((small_onnx(),), {"threads": 1}),
+        arguments={0: ("path", "onnx_path"), "threads": ("threads", "threads")},
+        extra_bad=extra,
+        releases_gil=True,
+        notes="loads and optimises a model: each call takes milliseconds",
+        tags=["slow-call"],
+    )
+
+
+def _model_method(cls_name: str, method: str, rust: bool) -> Export:
+    def call(*args, **kwargs):
+        return getattr(inference_models()[cls_name], method)(*args, **kwargs)
+
+    return Export(
+        name=f"{cls_name}.{method}",
+        call=call,
+        valid=lambda: ((small_images(),), {}),
+        arguments={0: ("X", "images")},
+        extra_bad=lambda: [("no-arguments", (), {}, (TypeError,), "X")],
+        releases_gil=rust,
+    )
+
+
+def _scratch_arguments() -> Export:
+    return Export(
+        name="inference_rs.scratch_arguments",
+        call=inference_rs.scratch_arguments,
+        valid=lambda: ((small_pipeline(),), {}),
+        arguments={0: ("pipe", "pipeline")},
+        notes="Python helper: the ScratchMlp arguments of a fitted pipeline",
+    )
+
+
+def _onnxruntime_library() -> Export:
+    return Export(
+        name="inference_rs.onnxruntime_library",
+        call=inference_rs.onnxruntime_library,
+        valid=lambda: ((), {}),
+        arguments={},
+        extra_bad=lambda: [
+            ("an-argument", ("onnxruntime",), {}, (TypeError,), "onnxruntime_library"),
+            ("a-keyword", (), {"path": "x"}, (TypeError,), "path"),
+        ],
+        notes="Python helper: the path of the installed onnxruntime's shared library",
+    )
+
+
+def inference_exports() -> list[Export]:
+    exports = [
+        _inference_class("inference_rs.ScratchMlp", inference_rs.ScratchMlp, rust=True),
+        _inference_class("inference_rs.wasm.WasmMlp", inference_rs.wasm.WasmMlp, rust=False),
+        _onnx_class("inference_rs.TractModel", inference_rs.TractModel),
+        _onnx_class("inference_rs.OrtModel", inference_rs.OrtModel),
+        _scratch_arguments(),
+        _onnxruntime_library(),
+    ]
+    for cls_name, rust in (
+        ("inference_rs.ScratchMlp", True),
+        ("inference_rs.wasm.WasmMlp", False),
+        ("inference_rs.TractModel", True),
+        ("inference_rs.OrtModel", True),
+    ):
+        exports += [_model_method(cls_name, m, rust) for m in ("predict", "predict_proba")]
+    return exports
+
+
 def build_registry() -> dict[str, Export]:
     exports = [
         _close_polygons("v1"),
@@ -636,6 +872,7 @@ def build_registry() -> dict[str, Export]:
         _distinct_count("count_approx_array", on_array=True),
         _take_iter(),
         _read_msgpack_vectors(),
+        *inference_exports(),
     ]
     return {export.name: export for export in exports}
 

@@ -46,6 +46,12 @@ def test_every_export_has_bad_input_cases():
     assert {"ml_demos_rs.preprocess_text", "ml_demos_rs.preprocess_text_interned"} <= callables
     assert {"ml_demos_rs.count_approx_rust", "ml_demos_rs.count_approx_array"} <= callables
     assert {"ml_demos_rs.take_iter", "ml_demos_rs.read_msgpack_vectors"} <= callables
+    assert {
+        "inference_rs.ScratchMlp.predict_proba",
+        "inference_rs.TractModel",
+        "inference_rs.OrtModel.predict",
+        "inference_rs.wasm.WasmMlp.predict_proba",
+    } <= callables
     STATS["exports"] = len(callables)
 
 

@@ -18,7 +18,11 @@ import textwrap
 import pytest
 from reliability_support import describe_crash, run_isolated
 
-MODULES = ["poly_match_rs._poly_match_rs", "ml_demos_rs._ml_demos_rs"]
+MODULES = [
+    "poly_match_rs._poly_match_rs",
+    "ml_demos_rs._ml_demos_rs",
+    "inference_rs._inference_rs",
+]
 
 
 @pytest.mark.parametrize("module", MODULES)

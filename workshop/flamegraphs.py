@@ -48,6 +48,16 @@ def record(version: str, out: Path, seconds: float, native: bool, rate: int) -> 
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
+def suites_module() -> str:
+    """The lesson's suites module in this folder: ``suites.py`` or ``<lesson>_suites.py``."""
+    if Path("suites.py").exists():
+        return "suites"
+    found = sorted(Path().glob("*_suites.py"))
+    if len(found) != 1:
+        raise SystemExit("run this from a lesson's py_project/ (no single *suites.py here)")
+    return found[0].stem
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workshop flamegraphs", description=__doc__)
     parser.add_argument("versions", nargs="*", help="versions to profile (default: all)")
@@ -56,8 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-native", action="store_true", help="Python frames only")
     parser.add_argument("--out", type=Path, default=Path("graphs"), help="output folder")
     args = parser.parse_args(argv)
-    suites = load_suites("suites")
-    versions = args.versions or [v for s in suites.values() for v in s.versions]
+    suites = load_suites(suites_module())
+    # A version in several suites (a batch and a latency suite) is profiled once, in the
+    # first suite that has it (the one measure.py times).
+    versions = args.versions or list(dict.fromkeys(v for s in suites.values() for v in s.versions))
     args.out.mkdir(exist_ok=True)
     for version in versions:
         record(version, args.out / f"{version}.svg", args.seconds, not args.no_native, args.rate)

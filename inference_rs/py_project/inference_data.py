@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +67,7 @@ def train(pipe: Pipeline, X: np.ndarray, y: np.ndarray) -> Pipeline:
     return pipe
 
 
-@lru_cache(maxsize=None)
+@cache
 def digits_pipeline(seed: int = MODEL_SEED) -> Pipeline:
     """The lesson's model, trained on every image of ``load_digits`` (float32)."""
     X, y = load_digits(return_X_y=True)
@@ -75,7 +75,7 @@ def digits_pipeline(seed: int = MODEL_SEED) -> Pipeline:
     return train(Pipeline([("scaler", StandardScaler()), ("mlp", mlp)]), X.astype(np.float32), y)
 
 
-@lru_cache(maxsize=None)
+@cache
 def breast_cancer_pipeline(seed: int = MODEL_SEED) -> Pipeline:
     """Another model: 30 features, three tanh layers of 24, 12 and 6 units, 2 classes."""
     X, y = load_breast_cancer(return_X_y=True)

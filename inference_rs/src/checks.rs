@@ -10,8 +10,7 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use numpy::{
-    PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray2, PyUntypedArray,
-    PyUntypedArrayMethods,
+    PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray2, PyUntypedArray, PyUntypedArrayMethods,
 };
 use pyo3::exceptions::{PyFileNotFoundError, PyNotImplementedError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -155,7 +154,9 @@ pub fn sequence<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Vec<Bound<
     let items = obj
         .cast::<PySequence>()
         .ok()
-        .filter(|_| obj.cast::<PyUntypedArray>().is_err() && !obj.is_instance_of::<pyo3::types::PyString>())
+        .filter(|_| {
+            obj.cast::<PyUntypedArray>().is_err() && !obj.is_instance_of::<pyo3::types::PyString>()
+        })
         .ok_or_else(|| {
             PyTypeError::new_err(format!(
                 "{what} must be a list of NumPy arrays (one per layer), got {}",
@@ -190,16 +191,44 @@ pub fn unreadable_model(path: &Path, engine: &str, cause: impl std::fmt::Display
     ))
 }
 
+/// The most threads an engine may be given (more than any machine of the workshop has).
+const MAX_THREADS: i128 = 1024;
+
+/// Reads the `threads` argument (with `#[pyo3(from_py_with = checks::threads_arg)]`): an
+/// integer from 1 to 1024, or None. Any integer is read first, so that `10**30` is a
+/// `ValueError` naming `threads` rather than PyO3's bare `OverflowError`.
+pub fn threads_arg(obj: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
+        return Err(PyTypeError::new_err(
+            "threads must be an integer or None, got bool",
+        ));
+    }
+    let n: i128 = match obj.extract() {
+        Ok(n) => n,
+        Err(err) if err.is_instance_of::<pyo3::exceptions::PyOverflowError>(obj.py()) => i128::MAX,
+        Err(_) => {
+            return Err(PyTypeError::new_err(format!(
+                "threads must be an integer or None, got {}",
+                type_name(obj)
+            )))
+        }
+    };
+    if !(1..=MAX_THREADS).contains(&n) {
+        return Err(PyValueError::new_err(format!(
+            "threads must be from 1 to {MAX_THREADS} (or None: as many as rayon's pool), got {}",
+            obj.str().map(|s| s.to_string()).unwrap_or_default()
+        )));
+    }
+    Ok(Some(n as usize))
+}
+
 /// The number of threads an engine uses: `threads`, or as many as the scratch engine's
 /// rayon pool (one per core, or `RAYON_NUM_THREADS`, which the benchmarks pin).
-pub fn thread_count(threads: Option<usize>) -> PyResult<usize> {
-    match threads {
-        Some(0) => Err(PyValueError::new_err(
-            "threads must be at least 1 (or None: as many as rayon's pool)",
-        )),
-        Some(n) => Ok(n),
-        None => Ok(rayon::current_num_threads()),
-    }
+pub fn thread_count(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(rayon::current_num_threads)
 }
 
 /// A scratch-engine error as a Python exception.

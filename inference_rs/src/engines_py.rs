@@ -43,7 +43,11 @@ fn probabilities<E: Send>(
 fn labels<'py>(py: Python<'py>, probabilities: &Array2<f32>) -> Bound<'py, PyArray1<i64>> {
     let mut labels = vec![0i64; probabilities.nrows()];
     let n_classes = probabilities.ncols();
-    argmax_rows(probabilities.as_slice().unwrap_or_default(), n_classes, &mut labels);
+    argmax_rows(
+        probabilities.as_slice().unwrap_or_default(),
+        n_classes,
+        &mut labels,
+    );
     labels.into_pyarray(py)
 }
 
@@ -60,9 +64,13 @@ impl TractModel {
     /// the size of tract's pool for matrix products (None: as many as rayon's pool).
     #[new]
     #[pyo3(signature = (path, threads = None))]
-    fn new(py: Python<'_>, path: PathBuf, threads: Option<usize>) -> PyResult<Self> {
+    fn new(
+        py: Python<'_>,
+        path: PathBuf,
+        #[pyo3(from_py_with = checks::threads_arg)] threads: Option<usize>,
+    ) -> PyResult<Self> {
         let path = checks::model_path(path)?;
-        let threads = checks::thread_count(threads)?;
+        let threads = checks::thread_count(threads);
         let engine = py
             .detach(|| TractEngine::load(&path, threads))
             .map_err(|err| checks::unreadable_model(&path, "tract", format!("{err:#}")))?;
@@ -86,16 +94,24 @@ impl TractModel {
     }
 
     /// The probability of each class for each row of `X` (float32, `(n, n_classes)`).
+    #[allow(non_snake_case)] // `X`, as scikit-learn names it (and the errors say)
     fn predict_proba<'py>(
         &self,
         py: Python<'py>,
-        x: &Bound<'py, PyAny>,
+        X: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let x = X;
         Ok(self.run(py, x)?.into_pyarray(py))
     }
 
     /// The most likely class of each row of `X` (int64, `(n,)`).
-    fn predict<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    #[allow(non_snake_case)]
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        X: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let x = X;
         Ok(labels(py, &self.run(py, x)?))
     }
 }
@@ -108,8 +124,17 @@ impl TractModel {
             x,
             engine.n_features(),
             engine.n_classes(),
-            |pixels| engine.predict_proba(pixels).map_err(|err| format!("{err:#}")),
-            |message| PyRuntimeError::new_err(format!("tract failed on {}: {message}", self.path.display())),
+            |pixels| {
+                engine
+                    .predict_proba(pixels)
+                    .map_err(|err| format!("{err:#}"))
+            },
+            |message| {
+                PyRuntimeError::new_err(format!(
+                    "tract failed on {}: {message}",
+                    self.path.display()
+                ))
+            },
         )
     }
 }
@@ -131,11 +156,11 @@ impl OrtModel {
     fn new(
         py: Python<'_>,
         path: PathBuf,
-        threads: Option<usize>,
+        #[pyo3(from_py_with = checks::threads_arg)] threads: Option<usize>,
         library: Option<PathBuf>,
     ) -> PyResult<Self> {
         let path = checks::model_path(path)?;
-        let threads = checks::thread_count(threads)?;
+        let threads = checks::thread_count(threads);
         let library = match library {
             Some(library) => library,
             None => py
@@ -171,16 +196,24 @@ impl OrtModel {
     }
 
     /// The probability of each class for each row of `X` (float32, `(n, n_classes)`).
+    #[allow(non_snake_case)] // `X`, as scikit-learn names it (and the errors say)
     fn predict_proba<'py>(
         &self,
         py: Python<'py>,
-        x: &Bound<'py, PyAny>,
+        X: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let x = X;
         Ok(self.run(py, x)?.into_pyarray(py))
     }
 
     /// The most likely class of each row of `X` (int64, `(n,)`).
-    fn predict<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    #[allow(non_snake_case)]
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        X: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let x = X;
         Ok(labels(py, &self.run(py, x)?))
     }
 }
@@ -194,7 +227,12 @@ impl OrtModel {
             engine.n_features(),
             engine.n_classes(),
             |pixels| engine.predict_proba(pixels),
-            |err| PyRuntimeError::new_err(format!("ONNX Runtime failed on {}: {err}", self.path.display())),
+            |err| {
+                PyRuntimeError::new_err(format!(
+                    "ONNX Runtime failed on {}: {err}",
+                    self.path.display()
+                ))
+            },
         )
     }
 }

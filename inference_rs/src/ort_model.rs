@@ -43,7 +43,10 @@ static ENVIRONMENT: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock:
 fn environment(library: &Path) -> Result<&'static Environment, OrtFailure> {
     let made = ENVIRONMENT.get_or_init(|| {
         let builder = ort::init_from(library).map_err(|err| {
-            format!("could not load ONNX Runtime from {}: {err}", library.display())
+            format!(
+                "could not load ONNX Runtime from {}: {err}",
+                library.display()
+            )
         })?;
         let env = builder
             .with_name("inference_rs")
@@ -94,7 +97,9 @@ impl OrtEngine {
             .outputs()
             .iter()
             .find(|o| o.name() == PROBABILITIES)
-            .ok_or_else(|| model_error(format!("the graph has no output named {PROBABILITIES:?}")))?;
+            .ok_or_else(|| {
+                model_error(format!("the graph has no output named {PROBABILITIES:?}"))
+            })?;
         let n_classes = match output.dtype().tensor_shape().map(|s| s.to_vec()) {
             Some(shape) if shape.len() == 2 && shape[1] > 0 => shape[1] as usize,
             other => {
@@ -124,7 +129,8 @@ impl OrtEngine {
     /// is handed to ONNX Runtime in place (a view of `x`, no copy).
     pub fn predict_proba(&self, x: &[f32]) -> Result<Vec<f32>, OrtFailure> {
         let rows = x.len() / self.n_features;
-        let tensor = TensorRef::from_array_view(([rows, self.n_features], x)).map_err(model_error)?;
+        let tensor =
+            TensorRef::from_array_view(([rows, self.n_features], x)).map_err(model_error)?;
         let mut session = self
             .session
             .lock()

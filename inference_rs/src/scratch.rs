@@ -135,7 +135,8 @@ impl Mlp {
         }
         if scale.len() != n_features {
             return invalid(format!(
-                "scale must have one value per feature like mean ({n_features}), got {}",
+                "mean and scale must have one value per feature each, got {} and {}",
+                n_features,
                 scale.len()
             ));
         }
@@ -323,7 +324,12 @@ fn forward_block_generic<const FMA: bool>(
     let Workspace { a, b } = work;
     for r in 0..block {
         let row = &x[r * n_features..(r + 1) * n_features];
-        if !scale_row(row, &mlp.mean, &mlp.scale, &mut a[r * stride..r * stride + n_features]) {
+        if !scale_row(
+            row,
+            &mlp.mean,
+            &mlp.scale,
+            &mut a[r * stride..r * stride + n_features],
+        ) {
             return invalid(format!(
                 "X[{}] holds NaN or infinity (or a value too large for float32 arithmetic)",
                 first_row + r
@@ -336,7 +342,10 @@ fn forward_block_generic<const FMA: bool>(
         dense_layer::<FMA>(layer, input, output, stride, block)?;
         if i < last {
             for r in 0..block {
-                activate(mlp.activation, &mut output[r * stride..r * stride + layer.n_out])?;
+                activate(
+                    mlp.activation,
+                    &mut output[r * stride..r * stride + layer.n_out],
+                )?;
             }
         }
         std::mem::swap(&mut input, &mut output);
@@ -688,7 +697,10 @@ mod tests {
         let mut x = -87.0f32;
         while x < 88.0 {
             let (got, want) = (exp_f32(x), x.exp());
-            assert!(((got - want) / want).abs() < 3e-7, "exp({x}): {got} vs {want}");
+            assert!(
+                ((got - want) / want).abs() < 3e-7,
+                "exp({x}): {got} vs {want}"
+            );
             x += 0.0137;
         }
         assert!(exp_f32(-1000.0) < 1e-37 && exp_f32(1000.0).is_finite());
@@ -729,7 +741,11 @@ mod tests {
     #[test]
     fn argmax_takes_the_first_of_equal_values() {
         let mut labels = [0; 3];
-        argmax_rows(&[0.1, 0.7, 0.2, 0.5, 0.5, 0.0, 0.0, 0.2, 0.8], 3, &mut labels);
+        argmax_rows(
+            &[0.1, 0.7, 0.2, 0.5, 0.5, 0.0, 0.0, 0.2, 0.8],
+            3,
+            &mut labels,
+        );
         assert_eq!(labels, [1, 0, 2]);
     }
 }

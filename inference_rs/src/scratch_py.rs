@@ -65,8 +65,14 @@ pub fn predict_parallel(mlp: &Mlp, x: &[f32]) -> PyResult<Vec<f32>> {
     let rows = x.len() / n_features;
     let mut out = vec![0.0f32; rows * n_classes];
     if rows < 2 * ROWS_PER_TASK {
-        mlp.predict_proba(x, &mut out).map_err(checks::forward_error)?;
+        // exercise: infer_rust_scratch easy: a small batch in one go: the core's predict_proba on all of x, into out
+        mlp.predict_proba(x, &mut out)
+            .map_err(checks::forward_error)?;
+        // stub:
+        // todo_exercise!("infer_rust_scratch", "a small batch in one go: the core's predict_proba on all of x, into out");
+        // end exercise
     } else {
+        // exercise: infer_rust_scratch intermediate: cut out and x into chunks of ROWS_PER_TASK rows (par_chunks_mut, par_chunks, zip) and run the core's predict_proba on each pair
         out.par_chunks_mut(ROWS_PER_TASK * n_classes)
             .zip(x.par_chunks(ROWS_PER_TASK * n_features))
             .enumerate()
@@ -80,6 +86,9 @@ pub fn predict_parallel(mlp: &Mlp, x: &[f32]) -> PyResult<Vec<f32>> {
                 })
             })
             .map_err(checks::forward_error)?;
+        // stub:
+        // todo_exercise!("infer_rust_scratch", "cut out and x into chunks of ROWS_PER_TASK rows (par_chunks_mut, par_chunks, zip) and run the core's predict_proba on each pair");
+        // end exercise
     }
     Ok(out)
     // stub:
@@ -134,18 +143,25 @@ impl ScratchMlp {
     }
 
     /// The probability of each class for each row of `X` (float32, `(n, n_classes)`).
-    #[pyo3(name = "predict_proba")]
+    #[allow(non_snake_case)] // `X`, as scikit-learn names it (and the errors say)
     fn predict_proba<'py>(
         &self,
         py: Python<'py>,
-        x: &Bound<'py, PyAny>,
+        X: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let x = X;
         let probabilities = self.probabilities(py, x)?;
         Ok(probabilities.into_pyarray(py))
     }
 
     /// The most likely class of each row of `X` (int64, `(n,)`).
-    fn predict<'py>(&self, py: Python<'py>, x: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyArray1<i64>>> {
+    #[allow(non_snake_case)]
+    fn predict<'py>(
+        &self,
+        py: Python<'py>,
+        X: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let x = X;
         let n_classes = self.mlp.n_classes();
         let probabilities = self.probabilities(py, x)?;
         let mut labels = vec![0i64; probabilities.nrows()];

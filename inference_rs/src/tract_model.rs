@@ -36,7 +36,10 @@ impl TractEngine {
         let batch = model.symbols.sym("B");
         model.set_input_fact(
             0,
-            InferenceFact::dt_shape(f32::datum_type(), tvec![batch.to_dim(), n_features.to_dim()]),
+            InferenceFact::dt_shape(
+                f32::datum_type(),
+                tvec![batch.to_dim(), n_features.to_dim()],
+            ),
         )?;
         let optimized = model.into_optimized()?;
         let n_classes = output_classes(&optimized)?;
@@ -84,7 +87,11 @@ fn executor(threads: usize) -> Option<multithread::Executor> {
 
 /// The number of features of the model's input, as the file declares it (`[?, n]`).
 fn input_features(model: &InferenceModel) -> TractResult<usize> {
-    ensure!(model.inputs.len() == 1, "the graph must have one input, it has {}", model.inputs.len());
+    ensure!(
+        model.inputs.len() == 1,
+        "the graph must have one input, it has {}",
+        model.inputs.len()
+    );
     let fact = model.input_fact(0)?;
     fact.shape
         .dim(1)
@@ -95,6 +102,9 @@ fn input_features(model: &InferenceModel) -> TractResult<usize> {
 
 fn output_classes(model: &TypedModel) -> TractResult<usize> {
     let fact = model.output_fact(0)?;
-    ensure!(fact.rank() == 2, "the probabilities must be 2-D, got {fact:?}");
+    ensure!(
+        fact.rank() == 2,
+        "the probabilities must be 2-D, got {fact:?}"
+    );
     Ok(fact.shape[1].to_usize()?)
 }

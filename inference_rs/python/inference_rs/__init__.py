@@ -38,7 +38,19 @@ def onnxruntime_library() -> Path:
 def scratch_arguments(pipe) -> tuple[tuple, dict]:
     """The arguments of :class:`ScratchMlp` (and ``WasmMlp``) for a fitted
     ``Pipeline(StandardScaler, MLPClassifier)``: ``ScratchMlp(*args, **kwargs)``."""
-    scaler, mlp = pipe.steps[0][1], pipe.steps[-1][1]
+    steps = getattr(pipe, "steps", None)
+    if not isinstance(steps, list) or len(steps) != 2:
+        raise TypeError(
+            "pipe must be a fitted Pipeline(StandardScaler, MLPClassifier), "
+            f"got {type(pipe).__name__}"
+        )
+    scaler, mlp = steps[0][1], steps[1][1]
+    for what, step, needs in (("first", scaler, "mean_"), ("last", mlp, "coefs_")):
+        if not hasattr(step, needs):
+            raise ValueError(
+                f"the {what} step of pipe must be fitted and have {needs} "
+                f"(a StandardScaler, then an MLPClassifier), got {type(step).__name__}"
+            )
     return (scaler.mean_, scaler.scale_, mlp.coefs_, mlp.intercepts_), {
         "activation": mlp.activation
     }

@@ -13,6 +13,7 @@ memory are made once per buffer and reused while the module's memory stays the s
 from __future__ import annotations
 
 import ctypes
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -139,6 +140,8 @@ class WasmMlp:
     """A ``Pipeline(StandardScaler, MLPClassifier)`` run as WebAssembly (see the module doc)."""
 
     def __init__(self, mean, scale, coefs, intercepts, activation: str = "relu"):
+        if not isinstance(activation, str):
+            raise TypeError(f"activation must be a str, got {type(activation).__name__}")
         if activation not in ACTIVATIONS:
             raise ValueError(
                 f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
@@ -168,6 +171,9 @@ class WasmMlp:
             pieces += [w.ravel(), b]
         self._params = np.concatenate(pieces).astype(np.float32)
         self.n_classes = max(sizes[-1], 2)
+        # One call at a time: wasmtime's calls release the GIL, and a store must not be
+        # entered by two threads at once.
+        self._lock = threading.Lock()
         self._instantiate()
 
     # -- the module's memory ----------------------------------------------------------
@@ -256,13 +262,14 @@ class WasmMlp:
     def predict_proba(self, X) -> np.ndarray:
         """The probability of each class for each row of `X` (float32, `(n, n_classes)`)."""
         rows = self._check(X)
-        source, result = self._views(rows)
-        source[:] = X.reshape(-1)
-        status = self._call("predict_proba", rows)
-        if status != 0:
-            self._rows = -1  # the error message was written into the module's memory
-            raise self._error()
-        return result.copy()
+        with self._lock:
+            source, result = self._views(rows)
+            source[:] = X.reshape(-1)
+            status = self._call("predict_proba", rows)
+            if status != 0:
+                self._rows = -1  # the error message was written into the module's memory
+                raise self._error()
+            return result.copy()
 
     def predict(self, X) -> np.ndarray:
         """The most likely class of each row of `X` (int64, `(n,)`)."""
@@ -277,8 +284,7 @@ class WasmMlp:
         if X.ndim != 2:
             hint = " (for one image, pass x.reshape(1, -1))" if X.ndim == 1 else ""
             raise ValueError(
-                f"X must be 2-D with shape (n_images, {self.n_features}), "
-                f"got shape {X.shape}{hint}"
+                f"X must be 2-D with shape (n_images, {self.n_features}), got shape {X.shape}{hint}"
             )
         if X.dtype != np.float32:
             raise TypeError(
