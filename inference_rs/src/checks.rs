@@ -82,9 +82,11 @@ pub fn images<'py>(
 /// The values of a checked `X`, row after row: the array's own memory when it is
 /// contiguous, a copy otherwise (a slice `X[:, ::2]`, a transposed array...).
 pub fn pixels<'a>(array: &'a PyReadonlyArray2<'_, f32>) -> Cow<'a, [f32]> {
+    // `as_slice` also accepts a Fortran-ordered array (contiguous, but column after
+    // column): only a C-ordered one has its rows one after the other.
     match array.as_slice() {
-        Ok(slice) => Cow::Borrowed(slice),
-        Err(_) => Cow::Owned(array.as_array().iter().copied().collect()),
+        Ok(slice) if array.is_c_contiguous() => Cow::Borrowed(slice),
+        _ => Cow::Owned(array.as_array().iter().copied().collect()),
     }
 }
 

@@ -61,7 +61,7 @@ def test_results_rule_rejects_wrong_answers(actual, words):
 
 def test_results_rule_rejects_a_flipped_class_that_is_no_near_tie():
     expected = probabilities([[0.50006, 0.49994]])
-    actual = probabilities([[0.49994, 0.50006]])  # within 1e-4 of each, but gap 1.2e-4
+    actual = probabilities([[0.49999, 0.50001]])  # each within 1e-4, but the gap was 1.2e-4
     with pytest.raises(ResultMismatch, match="another class"):
         lesson_suites().check_results(expected, actual)
 

@@ -12,6 +12,7 @@ memory are made once per buffer and reused while the module's memory stays the s
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import threading
 from pathlib import Path
@@ -43,6 +44,8 @@ def module_path() -> Path:
 
 
 _COMPILED: dict[Path, tuple] = {}
+# Dropped before the interpreter tears modules down (wasmtime's finalisers need them).
+atexit.register(_COMPILED.clear)
 
 
 def compiled_module():
@@ -161,11 +164,24 @@ class WasmMlp:
         scale = float32_vector(scale, "scale")
         weights = [float32_array(w, f"coefs[{i}]", 2) for i, w in enumerate(coefs)]
         biases = [float32_vector(b, f"intercepts[{i}]") for i, b in enumerate(intercepts)]
+        if len(scale) != len(mean):
+            raise ValueError(
+                "mean and scale must have one value per feature each, "
+                f"got {len(mean)} and {len(scale)}"
+            )
         self.n_features = len(mean)
+        # The module checks that the layers chain (and names the one that does not):
+        # it gets every size, [activation, features, (inputs, units, biases) per layer].
+        layers = [(w.shape[0], w.shape[1], len(b)) for w, b in zip(weights, biases, strict=True)]
+        self._layout = np.array(
+            [
+                ACTIVATIONS.index(activation),
+                self.n_features,
+                *(n for layer in layers for n in layer),
+            ],
+            dtype=np.uint32,
+        )
         sizes = [self.n_features] + [w.shape[1] for w in weights]
-        # The module checks that the pieces fit (and says which does not); it only
-        # needs each layer's unit count here.
-        self._layout = np.array([ACTIVATIONS.index(activation), *sizes], dtype=np.uint32)
         pieces = [mean, scale]
         for w, b in zip(weights, biases, strict=True):
             pieces += [w.ravel(), b]

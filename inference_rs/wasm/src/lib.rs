@@ -8,7 +8,7 @@
 //! from memory again:
 //!
 //! 1. `params_buffer(n)` and `layout_buffer(n)`: room for the model (the float32
-//!    weights one after the other, then the sizes as u32), filled by the host;
+//!    weights one after the other, and the sizes as u32), filled by the host;
 //!    `load_model()` builds the model from them;
 //! 2. `input_buffer(n_rows)`: room for `n_rows` images, filled by the host;
 //! 3. `predict_proba(n_rows)`: runs the model into the output buffer, whose address
@@ -96,8 +96,8 @@ pub extern "C" fn params_buffer(n: u32) -> u32 {
     })
 }
 
-/// Room for `n` u32 sizes: the activation's code, the number of features, then the
-/// units of each layer.
+/// Room for `n` u32 sizes: the activation's code, the number of features, then for each
+/// layer its inputs, its units and its number of biases.
 #[no_mangle]
 pub extern "C" fn layout_buffer(n: u32) -> u32 {
     with_state(0, |state| {
@@ -118,9 +118,10 @@ pub extern "C" fn load_model() -> i32 {
 }
 
 fn model_from(params: &[f32], layout: &[u32]) -> Result<Mlp, ForwardError> {
-    if layout.len() < 3 {
+    // [activation, n_features, then (n_in, n_out, n_biases) for each layer]
+    if layout.len() < 5 || (layout.len() - 2) % 3 != 0 {
         return invalid(format!(
-            "the layout must hold an activation, the features and at least one layer, got {} values",
+            "the layout must hold an activation, the features and 3 sizes per layer, got {} values",
             layout.len()
         ));
     }
@@ -128,8 +129,7 @@ fn model_from(params: &[f32], layout: &[u32]) -> Result<Mlp, ForwardError> {
         Some(activation) => activation,
         None => return invalid(format!("unknown activation code {}", layout[0])),
     };
-    let sizes: Vec<usize> = layout[1..].iter().map(|n| *n as usize).collect();
-    let n_features = sizes[0];
+    let n_features = layout[1] as usize;
     let mut rest = params;
     let mut take = |n: usize| -> Result<Vec<f32>, ForwardError> {
         if n > rest.len() {
@@ -142,10 +142,11 @@ fn model_from(params: &[f32], layout: &[u32]) -> Result<Mlp, ForwardError> {
     let mean = take(n_features)?;
     let scale = take(n_features)?;
     let mut layers = Vec::new();
-    for pair in sizes.windows(2) {
-        let (n_in, n_out) = (pair[0], pair[1]);
+    for sizes in layout[2..].chunks(3) {
+        let (n_in, n_out, n_biases) = (sizes[0] as usize, sizes[1] as usize, sizes[2] as usize);
         let weights = take(n_in * n_out)?;
-        let bias = take(n_out)?;
+        let bias = take(n_biases)?;
+        // Mlp::new checks that the layers chain and that each has its biases.
         layers.push(Dense {
             n_in,
             n_out,
