@@ -33,10 +33,12 @@ macro_rules! todo_exercise {
 }
 
 /// Rows computed together: each weight read from memory serves this many rows.
-pub const BLOCK: usize = 4;
+pub const BLOCK: usize = 6;
 /// Output units computed together: a tile of `BLOCK` x `TILE` sums fits in registers
-/// (8 AVX registers of 8 floats).
+/// (12 of the 16 AVX registers, 8 floats each, leaving room for the weights).
 pub const TILE: usize = 16;
+/// The narrower tile for what is left (the 10 classes of the digits: 8 + 2).
+const HALF_TILE: usize = TILE / 2;
 
 /// The activation of the hidden layers, as scikit-learn names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,6 +267,9 @@ impl Mlp {
     ) -> Result<(), ForwardError> {
         #[cfg(target_arch = "x86_64")]
         {
+            if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") {
+                return forward_block_avx512(self, x, out, first_row, block, work);
+            }
             if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
                 return forward_block_avx2(self, x, out, first_row, block, work);
             }
@@ -305,6 +310,33 @@ fn forward_block_avx2(
     // SAFETY: the only requirement of `with_avx2` is a CPU with AVX2 and FMA, which
     // the caller has checked with `is_x86_feature_detected!`.
     unsafe { with_avx2(mlp, x, out, first_row, block, work) }
+}
+
+/// [`forward_block_generic`] compiled with AVX-512 (16 floats per instruction) and FMA.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+fn forward_block_avx512(
+    mlp: &Mlp,
+    x: &[f32],
+    out: &mut [f32],
+    first_row: usize,
+    block: usize,
+    work: &mut Workspace,
+) -> Result<(), ForwardError> {
+    #[target_feature(enable = "avx512f,fma")]
+    unsafe fn with_avx512(
+        mlp: &Mlp,
+        x: &[f32],
+        out: &mut [f32],
+        first_row: usize,
+        block: usize,
+        work: &mut Workspace,
+    ) -> Result<(), ForwardError> {
+        forward_block_generic::<true>(mlp, x, out, first_row, block, work)
+    }
+    // SAFETY: the only requirement of `with_avx512` is a CPU with AVX-512F and FMA,
+    // which the caller has checked with `is_x86_feature_detected!`.
+    unsafe { with_avx512(mlp, x, out, first_row, block, work) }
 }
 
 /// Scale, dense layers with their activation, softmax: `block` rows of `x` into `out`.
@@ -399,39 +431,60 @@ fn dense_layer<const FMA: bool>(
     block: usize,
 ) -> Result<(), ForwardError> {
     // exercise: infer_rust_scratch hard: compute the dense layer: each output unit is its bias plus the weighted sum of the inputs
-    let (n_in, n_out) = (layer.n_in, layer.n_out);
+    let n_out = layer.n_out;
+    let mut j0 = 0;
     if block == BLOCK {
-        // Full blocks: BLOCK x TILE sums stay in registers while the weights stream by.
-        let mut j0 = 0;
+        // Full blocks: tiles of BLOCK x TILE sums, then of BLOCK x TILE / 2.
         while j0 + TILE <= n_out {
-            let mut sums = [[0.0f32; TILE]; BLOCK];
-            for row in sums.iter_mut() {
-                row.copy_from_slice(&layer.bias[j0..j0 + TILE]);
-            }
-            // exercise: infer_rust_scratch intermediate: add each input times its row of weights to the sums of the tile
-            for k in 0..n_in {
-                let w = &layer.weights[k * n_out + j0..k * n_out + j0 + TILE];
-                for (r, row) in sums.iter_mut().enumerate() {
-                    let x = input[r * stride + k];
-                    for (sum, w) in row.iter_mut().zip(w) {
-                        *sum = mul_add::<FMA>(x, *w, *sum);
-                    }
-                }
-            }
-            // stub:
-            // todo_exercise!("infer_rust_scratch", "add each input times its row of weights to the sums of the tile");
-            // end exercise
-            for (r, row) in sums.iter().enumerate() {
-                output[r * stride + j0..r * stride + j0 + TILE].copy_from_slice(row);
-            }
+            tile::<FMA, TILE>(layer, input, output, stride, j0)?;
             j0 += TILE;
         }
-        dense_columns::<FMA>(layer, input, output, stride, block, j0)
-    } else {
-        dense_columns::<FMA>(layer, input, output, stride, block, 0)
+        while j0 + HALF_TILE <= n_out {
+            tile::<FMA, HALF_TILE>(layer, input, output, stride, j0)?;
+            j0 += HALF_TILE;
+        }
     }
+    dense_columns::<FMA>(layer, input, output, stride, block, j0)
     // stub:
     // todo_exercise!("infer_rust_scratch", "compute the dense layer: each output unit is its bias plus the weighted sum of the inputs")
+    // end exercise
+}
+
+/// Output units `j0..j0 + WIDTH` of a full block of rows: BLOCK x WIDTH sums stay in
+/// registers while the weights stream by, each weight read once for BLOCK rows.
+#[inline(always)]
+fn tile<const FMA: bool, const WIDTH: usize>(
+    layer: &Dense,
+    input: &[f32],
+    output: &mut [f32],
+    stride: usize,
+    j0: usize,
+) -> Result<(), ForwardError> {
+    // exercise: infer_rust_scratch hard: the sums of one tile: start from the biases, add each input times its row of weights, store them
+    let (n_in, n_out) = (layer.n_in, layer.n_out);
+    let mut sums = [[0.0f32; WIDTH]; BLOCK];
+    for row in sums.iter_mut() {
+        row.copy_from_slice(&layer.bias[j0..j0 + WIDTH]);
+    }
+    // exercise: infer_rust_scratch intermediate: add each input times its row of weights to the sums of the tile
+    for k in 0..n_in {
+        let w = &layer.weights[k * n_out + j0..k * n_out + j0 + WIDTH];
+        for (r, row) in sums.iter_mut().enumerate() {
+            let x = input[r * stride + k];
+            for (sum, w) in row.iter_mut().zip(w) {
+                *sum = mul_add::<FMA>(x, *w, *sum);
+            }
+        }
+    }
+    // stub:
+    // todo_exercise!("infer_rust_scratch", "add each input times its row of weights to the sums of the tile");
+    // end exercise
+    for (r, row) in sums.iter().enumerate() {
+        output[r * stride + j0..r * stride + j0 + WIDTH].copy_from_slice(row);
+    }
+    Ok(())
+    // stub:
+    // todo_exercise!("infer_rust_scratch", "the sums of one tile: start from the biases, add each input times its row of weights, store them")
     // end exercise
 }
 

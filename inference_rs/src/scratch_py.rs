@@ -15,7 +15,7 @@ use crate::scratch::{argmax_rows, Activation, Dense, ForwardError, Mlp};
 
 /// Rows given to one rayon task: below this, one thread does the whole batch (a
 /// task costs microseconds to hand out, a row a fraction of one).
-const ROWS_PER_TASK: usize = 512;
+const ROWS_PER_TASK: usize = 96 * crate::scratch::BLOCK;
 
 /// The pieces of a fitted pipeline (checked) as the plain-Rust model.
 pub fn mlp_from_python(
