@@ -20,6 +20,7 @@ Everything here is float32, as the engines are: ``X`` is ``(n_images, 64)``.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -70,9 +71,33 @@ def train(pipe: Pipeline, X: np.ndarray, y: np.ndarray) -> Pipeline:
 @cache
 def digits_pipeline(seed: int = MODEL_SEED) -> Pipeline:
     """The lesson's model, trained on every image of ``load_digits`` (float32)."""
-    X, y = load_digits(return_X_y=True)
-    mlp = MLPClassifier(hidden_layer_sizes=DIGITS_HIDDEN, max_iter=200, random_state=seed)
-    return train(Pipeline([("scaler", StandardScaler()), ("mlp", mlp)]), X.astype(np.float32), y)
+
+    def make() -> Pipeline:
+        X, y = load_digits(return_X_y=True)
+        mlp = MLPClassifier(hidden_layer_sizes=DIGITS_HIDDEN, max_iter=200, random_state=seed)
+        pipe = Pipeline([("scaler", StandardScaler()), ("mlp", mlp)])
+        return train(pipe, X.astype(np.float32), y)
+
+    return cached(f"digits_mlp-seed{seed}", make)
+
+
+def cached(name: str, make) -> Pipeline:
+    """`make()`, trained once and kept in the cache folder (pickled, with the versions
+    of scikit-learn and NumPy in the file name: other versions train again). Each stage
+    script loads the model in a process of its own; this keeps the training (seconds,
+    and most of a profile) out of them. The training is seeded, so a new one gives the
+    same weights."""
+    import sklearn
+
+    path = CACHE / f"{name}-sklearn{sklearn.__version__}-numpy{np.__version__}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())  # our own file, written below
+    pipe = make()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(pipe))
+    partial.replace(path)
+    return pipe
 
 
 @cache

@@ -232,7 +232,10 @@ impl Mlp {
         work: &mut Workspace,
     ) -> Result<(), ForwardError> {
         let (n_features, n_classes) = (self.n_features(), self.n_classes());
-        if x.len() % n_features != 0 || out.len() != x.len() / n_features * n_classes {
+        // `%`, not `is_multiple_of`: this file builds with Rust 1.63 too.
+        #[allow(clippy::manual_is_multiple_of)]
+        let whole_rows = x.len() % n_features == 0;
+        if !whole_rows || out.len() != x.len() / n_features * n_classes {
             return invalid(format!(
                 "X must have {n_features} values per row and the output {n_classes} per row, got {} and {} values",
                 x.len(),
@@ -611,7 +614,7 @@ pub fn exp_f32(x: f32) -> f32 {
     p = p * r + 8.333_452e-3;
     p = p * r + 4.166_579_6e-2;
     p = p * r + 1.666_666_5e-1;
-    p = p * r + 5.000_000_1e-1;
+    p = p * r + 0.5;
     let e_r = p * r * r + r + 1.0;
     let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
     e_r * two_n
@@ -765,7 +768,7 @@ mod tests {
         for bad in [f32::NAN, f32::INFINITY] {
             let mut x = inputs(7, 3);
             x[5 * 3 + 1] = bad;
-            let err = mlp.predict_proba(&x, &mut vec![0.0; 14]).unwrap_err();
+            let err = mlp.predict_proba(&x, &mut [0.0; 14]).unwrap_err();
             assert!(matches!(&err, ForwardError::Invalid(m) if m.starts_with("X[5] holds NaN")));
         }
     }

@@ -133,7 +133,9 @@ fn model_from(params: &[f32], layout: &[u32]) -> Result<Mlp, ForwardError> {
     let mut rest = params;
     let mut take = |n: usize| -> Result<Vec<f32>, ForwardError> {
         if n > rest.len() {
-            return invalid(format!("the parameters end early: {n} more values were expected"));
+            return invalid(format!(
+                "the parameters end early: {n} more values were expected"
+            ));
         }
         let (head, tail) = rest.split_at(n);
         rest = tail;
@@ -212,7 +214,10 @@ pub extern "C" fn predict_proba(n_rows: u32) -> i32 {
             Some(model) => model,
             None => return invalid("load_model must succeed before predict_proba".to_string()),
         };
-        let (n_in, n_out) = (n_rows as usize * model.n_features(), n_rows as usize * model.n_classes());
+        let (n_in, n_out) = (
+            n_rows as usize * model.n_features(),
+            n_rows as usize * model.n_classes(),
+        );
         if n_in > input.len() || n_out > output.len() {
             return invalid(format!(
                 "predict_proba({n_rows}) needs an input_buffer of at least {n_rows} rows"
