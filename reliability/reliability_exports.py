@@ -764,6 +764,10 @@ def _inference_class(name: str, cls: Any, rust: bool) -> Export:
 
 
 def _onnx_class(name: str, cls: Any) -> Export:
+    arguments = {0: ("path", "onnx_path"), "threads": ("threads", "threads")}
+    if name.endswith("OrtModel"):
+        arguments["library"] = ("library", "library")
+
     def extra():
         return [
             (kind, (damaged_onnx(kind),), {}, errors, damaged_onnx(kind))
@@ -780,7 +784,7 @@ def _onnx_class(name: str, cls: Any) -> Export:
         name=name,
         call=cls,
         valid=lambda: ((small_onnx(),), {"threads": 1}),
-        arguments={0: ("path", "onnx_path"), "threads": ("threads", "threads")},
+        arguments=arguments,
         extra_bad=extra,
         releases_gil=True,
         notes="loads and optimises a model: each call takes milliseconds",
@@ -789,8 +793,8 @@ def _onnx_class(name: str, cls: Any) -> Export:
 
 
 def _model_method(cls_name: str, method: str, rust: bool) -> Export:
-    def call(*args, **kwargs):
-        return getattr(inference_models()[cls_name], method)(*args, **kwargs)
+    def call(X):  # the argument's name, as the methods call it
+        return getattr(inference_models()[cls_name], method)(X)
 
     return Export(
         name=f"{cls_name}.{method}",

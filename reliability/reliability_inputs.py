@@ -443,7 +443,7 @@ def layer_list_values() -> list[tuple[str, Any, tuple]]:
         ("none", None, TYPE),
         ("int", 3, TYPE),
         ("dict", {"0": np.ones(3)}, TYPE),
-        ("item-int-dtype", [np.ones((64, 16), np.int64), np.ones((16, 10), np.int64)], TYPE),
+        ("item-int-dtype", [np.ones((64, 16), np.int64), np.ones((16, 10), np.int64)], EITHER),
         ("item-nan", [np.full((64, 16), np.nan), np.full((16, 10), np.nan)], VALUE),
         ("item-list", [[1.0, 2.0], [3.0]], TYPE),
         ("item-none", [None, None], TYPE),
@@ -526,6 +526,8 @@ KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "layer_list": layer_list_values,
     "activation": activation_values,
     "onnx_path": onnx_path_values,
+    # OrtModel's library: None means the installed wheel's, so it is not bad input.
+    "library": lambda: [case for case in onnx_path_values() if case[0] != "none"],
     "threads": threads_values,
     "pipeline": pipeline_values,
 }
@@ -1001,6 +1003,7 @@ FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     "onnx_path": lambda: st.one_of(
         st.none(), st.integers(), st.floats(), st.lists(st.integers(), max_size=2)
     ),
+    "library": lambda: st.one_of(st.integers(), st.floats(), st.lists(st.integers(), max_size=2)),
     "threads": lambda: st.one_of(
         st.integers(max_value=0), st.integers(min_value=1025), st.floats(), st.text(max_size=3)
     ),

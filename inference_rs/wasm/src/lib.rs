@@ -27,7 +27,9 @@ use std::cell::RefCell;
 
 // The module uses part of the core (no rayon here, no argmax): the rest is not dead
 // code in the Python extension.
+// `macro_use`: the stubs of an exercise here use the core's `todo_exercise!`.
 #[allow(dead_code)]
+#[macro_use]
 #[path = "../../src/scratch.rs"]
 mod scratch;
 
