@@ -8,9 +8,8 @@ serial call; shared ``Polygon`` objects must read the same from every thread.
 
 from __future__ import annotations
 
-import os
-
 import itertools
+import os
 import threading
 from collections.abc import Callable
 from typing import Any
