@@ -57,6 +57,19 @@ def lessons(pyproject: Path = PYPROJECT) -> list[str]:
     return re.findall(r"\"([^\"]+)\"", body)
 
 
+def lesson_setting(lesson: str, table: str, key: str) -> str | None:
+    """A string setting of a lesson's pyproject.toml (`key = "..."` in `[table]`), read
+    without a TOML parser (Python 3.10 has none). Two are used: `[tool.maturin] profile`
+    (the cargo profile of its release build) and `[tool.workshop] prebuild` (a script
+    that runs before the lesson's package is built: the inference lesson compiles its
+    WebAssembly module with it)."""
+    text = (ROOT / lesson / "pyproject.toml").read_text()
+    header = re.escape(f"[{table}]")
+    found = re.search(rf"^{header}\s*$(.*?)(?=^\[|\Z)", text, re.M | re.S)
+    value = found and re.search(rf'^{re.escape(key)}\s*=\s*"([^"]*)"', found.group(1), re.M)
+    return value.group(1) if value else None
+
+
 def say(message: str) -> None:
     print(f"[setup] {message}", flush=True)
 
@@ -252,6 +265,10 @@ def install_members(
 ) -> None:
     """Build and install the members whose sources (or build profile) changed since
     their last install."""
+    for crate in crates:
+        prebuild = lesson_setting(crate, "tool.workshop", "prebuild")
+        if prebuild:
+            run([sys.executable, ROOT / crate / prebuild], env=env, cwd=ROOT)
     stale: dict[str, str] = {}
     for package in [".", *crates]:
         stamp = build_stamp(package)
@@ -265,25 +282,32 @@ def install_members(
     names = ["workshop (tooling)" if p == "." else p for p in stale]
     mode = "release mode" if profile == "release" else f"the fast `{profile}` profile"
     say(f"building {', '.join(names)} ({mode}; cargo recompiles only what changed)")
-    cmd: list[str | Path] = [
-        uv,
-        "pip",
-        "install",
-        "--verbose",  # streams cargo's output, read by `show_build_progress`
-        "--python",
-        venv_python(),
-        "--no-deps",
-        "--no-build-isolation",
-    ]
+    # maturin's build backend reads extra `maturin build` arguments from
+    # MATURIN_PEP517_ARGS; the lessons' `[tool.uv] cache-keys` include it, so each profile
+    # has its own wheel. A lesson whose release profile is its own (the inference lesson's
+    # is already fast to rebuild) keeps it for the checks too. A value already in the
+    # environment wins: the tests build in a debug profile.
+    groups: dict[str | None, list[str]] = {}
     for package in stale:
-        cmd += ["--editable", ROOT] if package == "." else [ROOT / package]
-    build_env = dict(env)
-    if profile != "release":
-        # maturin's build backend reads extra `maturin build` arguments from here; the
-        # lessons' `[tool.uv] cache-keys` include it, so each profile has its own wheel.
-        # (A value already in the environment wins: the tests build in a debug profile.)
-        build_env.setdefault("MATURIN_PEP517_ARGS", f"--profile {profile}")
-    show_build_progress(cmd, build_env)
+        own = package != "." and lesson_setting(package, "tool.maturin", "profile") != "release"
+        groups.setdefault(None if profile == "release" or own else profile, []).append(package)
+    for group_profile, packages in groups.items():
+        cmd: list[str | Path] = [
+            uv,
+            "pip",
+            "install",
+            "--verbose",  # streams cargo's output, read by `show_build_progress`
+            "--python",
+            venv_python(),
+            "--no-deps",
+            "--no-build-isolation",
+        ]
+        for package in packages:
+            cmd += ["--editable", ROOT] if package == "." else [ROOT / package]
+        build_env = dict(env)
+        if group_profile is not None:
+            build_env.setdefault("MATURIN_PEP517_ARGS", f"--profile {group_profile}")
+        show_build_progress(cmd, build_env)
     for package, digest in stale.items():
         build_stamp(package).write_text(digest + "\n")
 

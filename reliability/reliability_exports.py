@@ -1,10 +1,11 @@
 """The exports of every lesson package, found by walking the modules, and how to call each.
 
 ``discover_exports()`` lists every public function and class of every lesson (the list
-in pyproject.toml, read by ``workshop.lessons``): the names of each package's
-``__all__``, and for a package whose public names are stage modules (``poly_match_rs.v1``
-...) the names of each stage, by looking at the modules themselves, so a new export or a
-new lesson shows up without editing anything here. ``REGISTRY`` says, for each export, how to
+in pyproject.toml, read by ``workshop.lessons``), with the public methods of its classes
+(the model classes of the inference lesson take the user's input there), walking each
+package's ``__all__`` and its public submodules (the stages ``poly_match_rs.v1`` ...,
+``inference_rs.wasm``), so a new export or a new lesson shows up without editing anything
+here. ``REGISTRY`` says, for each export, how to
 call it with a small valid input and which arguments it takes (each argument has a kind;
 ``reliability_inputs.py`` turns kinds into bad values). ``test_reliability_inventory.py``
 fails when the two disagree: an export without bad-input cases is a failing test.
@@ -17,6 +18,7 @@ import functools
 import importlib
 import importlib.util
 import inspect
+import pkgutil
 import shutil
 import sys
 import tempfile
@@ -31,6 +33,8 @@ import numpy as np
 
 import distinct_count_rs
 import gil_pool_rs
+import inference_rs
+import inference_rs.wasm
 import ml_demos_rs
 import poly_match_rs
 import text_prep_rs
@@ -53,16 +57,29 @@ def _public(module: ModuleType) -> list[str]:
     return sorted(names)
 
 
-def _exports_of(package: ModuleType, prefix: str) -> dict[str, Any]:
-    """The public names of `package`; a public name that is a module (a stage of lesson
-    1: ``poly_match_rs.v1``) stands for the public names inside it."""
+def _exports_of(module: ModuleType, prefix: str) -> dict[str, Any]:
+    """The public names of `module` (its `__all__`, else what it defines), its public
+    submodules' (a stage of lesson 1: ``poly_match_rs.v1``; ``inference_rs.wasm``), and
+    the public methods of its classes."""
     found: dict[str, Any] = {}
-    for name in _public(package):
-        obj = getattr(package, name)
+    names = set(_public(module))
+    if hasattr(module, "__path__"):  # a package: its public submodules too
+        names |= {
+            info.name
+            for info in pkgutil.iter_modules(module.__path__)
+            if not info.name.startswith("_")
+        }
+    for name in sorted(names):
+        obj = getattr(module, name, None)
+        if obj is None:
+            obj = importlib.import_module(f"{module.__name__}.{name}")
         if isinstance(obj, ModuleType):
             found |= _exports_of(obj, f"{prefix}.{name}")
-        else:
-            found[f"{prefix}.{name}"] = obj
+            continue
+        found[f"{prefix}.{name}"] = obj
+        if inspect.isclass(obj):  # methods take user input too
+            for method in _public_methods(obj):
+                found[f"{prefix}.{name}.{method}"] = getattr(obj, method)
     return found
 
 
@@ -72,6 +89,16 @@ def discover_exports() -> dict[str, Any]:
     for package in LESSON_PACKAGES:
         found |= _exports_of(package, package.__name__)
     return found
+
+
+def _public_methods(cls: type) -> list[str]:
+    return sorted(
+        name
+        for name in dir(cls)
+        if not name.startswith("_")
+        and callable(getattr(cls, name))
+        and not isinstance(inspect.getattr_static(cls, name), property)
+    )
 
 
 def compiled_exports() -> dict[str, Any]:
@@ -105,12 +132,17 @@ def is_constant(obj: Any) -> bool:
 # --- the lesson's baselines (py_project modules) -------------------------------------
 
 
-def poly_project(name: str) -> ModuleType:
-    """A module of poly_match_rs/py_project (``poly_match_v0`` is the baseline)."""
-    lesson = next(found for found in lessons() if found.folder == "poly_match_rs")
+def project_module(folder: str, name: str) -> ModuleType:
+    """A module of a lesson's py_project (its folder on sys.path)."""
+    lesson = next(found for found in lessons() if found.folder == folder)
     if str(lesson.py_project) not in sys.path:
         sys.path.append(str(lesson.py_project))
     return importlib.import_module(name)
+
+
+def poly_project(name: str) -> ModuleType:
+    """A module of poly_match_rs/py_project (``poly_match_v0`` is the baseline)."""
+    return project_module("poly_match_rs", name)
 
 
 def ml_suites() -> ModuleType:
@@ -607,6 +639,213 @@ def _read_msgpack_vectors() -> Export:
     )
 
 
+# --- the inference lesson: the model classes, their methods, the helpers ----------
+
+
+def inference_project(name: str) -> ModuleType:
+    """A module of inference_rs/py_project (``inference_data`` makes the models)."""
+    return project_module("inference_rs", name)
+
+
+@functools.cache
+def small_pipeline():
+    """A quick, seeded model of the digits (64 features, 16 hidden units, 10 classes)."""
+    from sklearn.datasets import load_digits
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    data = inference_project("inference_data")
+    X, y = load_digits(return_X_y=True)
+    mlp = MLPClassifier(hidden_layer_sizes=(16,), max_iter=5, random_state=0)
+    pipe = Pipeline([("scaler", StandardScaler()), ("mlp", mlp)])
+    return data.train(pipe, X.astype(np.float32), y)
+
+
+@functools.cache
+def small_onnx() -> str:
+    """The small model as an ONNX file (in the lesson's cache, made once per weights)."""
+    return str(inference_project("inference_data").export_onnx(small_pipeline(), "reliability"))
+
+
+def small_images(n: int = 3) -> np.ndarray:
+    return inference_project("inference_data").noisy_digits(n, seed=0)
+
+
+def scratch_valid() -> tuple[tuple, dict]:
+    args, kwargs = inference_rs.scratch_arguments(small_pipeline())
+    mean, scale, coefs, intercepts = args
+    # Fresh copies for every call (a check must see that none is modified).
+    return (
+        mean.copy(),
+        scale.copy(),
+        [c.copy() for c in coefs],
+        [b.copy() for b in intercepts],
+    ), dict(kwargs)
+
+
+@functools.cache
+def inference_models() -> dict[str, Any]:
+    """One model of each class, shared by the calls of its methods."""
+    args, kwargs = scratch_valid()
+    return {
+        "inference_rs.ScratchMlp": inference_rs.ScratchMlp(*args, **kwargs),
+        "inference_rs.wasm.WasmMlp": inference_rs.wasm.WasmMlp(*args, **kwargs),
+        "inference_rs.TractModel": inference_rs.TractModel(small_onnx(), threads=1),
+        "inference_rs.OrtModel": inference_rs.OrtModel(small_onnx(), threads=1),
+    }
+
+
+def damaged_onnx(kind: str) -> str:
+    """``missing``, ``truncated``, ``garbage``, ``empty`` or ``folder``: a model file that
+    cannot be loaded (made once per process, in a temporary folder)."""
+    folder = msgpack_folder()  # the temporary folder of this process
+    path = folder / f"{kind}.onnx"
+    if kind == "folder":
+        path.mkdir(exist_ok=True)
+    elif kind == "truncated":
+        good = Path(small_onnx()).read_bytes()
+        path.write_bytes(good[: len(good) // 2])
+    elif kind == "garbage":
+        path.write_bytes(bytes(range(256)) * 8)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    return str(path)
+
+
+def _inference_class(name: str, cls: Any, rust: bool) -> Export:
+    args_of = {
+        0: ("mean", "weights_vector"),
+        1: ("scale", "weights_vector"),
+        2: ("coefs", "layer_list"),
+        3: ("intercepts", "layer_list"),
+        "activation": ("activation", "activation"),
+    }
+
+    def extra():
+        (mean, scale, coefs, intercepts), kwargs = scratch_valid()
+        return [
+            (
+                "layers-do-not-chain",
+                (mean, scale, [c.T.copy() for c in coefs], intercepts),
+                kwargs,
+                (ValueError,),
+                "coefs[0]",
+            ),
+            (
+                "one-intercept-too-many",
+                (mean, scale, coefs, [*intercepts, intercepts[-1]]),
+                kwargs,
+                (ValueError,),
+                "intercepts",
+            ),
+            (
+                "mean-shorter-than-scale",
+                (mean[:-1].copy(), scale, coefs, intercepts),
+                kwargs,
+                (ValueError,),
+                "mean",
+            ),
+            ("no-arguments", (), {}, (TypeError,), "mean"),
+        ]
+
+    return Export(
+        name=name,
+        call=cls,
+        valid=scratch_valid,
+        arguments=args_of,
+        extra_bad=extra,
+        notes="" if rust else "Python class over the WebAssembly module (wasmtime)",
+        tags=["slow-call"] if not rust else [],
+    )
+
+
+def _onnx_class(name: str, cls: Any) -> Export:
+    arguments = {0: ("path", "onnx_path"), "threads": ("threads", "threads")}
+    if name.endswith("OrtModel"):
+        arguments["library"] = ("library", "library")
+
+    def extra():
+        return [
+            (kind, (damaged_onnx(kind),), {}, errors, damaged_onnx(kind))
+            for kind, errors in (
+                ("missing", (FileNotFoundError,)),
+                ("folder", (ValueError,)),
+                ("truncated", (ValueError,)),
+                ("garbage", (ValueError,)),
+                ("empty", (ValueError,)),
+            )
+        ]
+
+    return Export(
+        name=name,
+        call=cls,
+        valid=lambda: ((small_onnx(),), {"threads": 1}),
+        arguments=arguments,
+        extra_bad=extra,
+        releases_gil=True,
+        notes="loads and optimises a model: each call takes milliseconds",
+        tags=["slow-call"],
+    )
+
+
+def _model_method(cls_name: str, method: str, rust: bool) -> Export:
+    def call(X):  # the argument's name, as the methods call it
+        return getattr(inference_models()[cls_name], method)(X)
+
+    return Export(
+        name=f"{cls_name}.{method}",
+        call=call,
+        valid=lambda: ((small_images(),), {}),
+        arguments={0: ("X", "images")},
+        extra_bad=lambda: [("no-arguments", (), {}, (TypeError,), "X")],
+        releases_gil=rust,
+    )
+
+
+def _scratch_arguments() -> Export:
+    return Export(
+        name="inference_rs.scratch_arguments",
+        call=inference_rs.scratch_arguments,
+        valid=lambda: ((small_pipeline(),), {}),
+        arguments={0: ("pipe", "pipeline")},
+        notes="Python helper: the ScratchMlp arguments of a fitted pipeline",
+    )
+
+
+def _onnxruntime_library() -> Export:
+    return Export(
+        name="inference_rs.onnxruntime_library",
+        call=inference_rs.onnxruntime_library,
+        valid=lambda: ((), {}),
+        arguments={},
+        extra_bad=lambda: [
+            ("an-argument", ("onnxruntime",), {}, (TypeError,), "onnxruntime_library"),
+            ("a-keyword", (), {"path": "x"}, (TypeError,), "path"),
+        ],
+        notes="Python helper: the path of the installed onnxruntime's shared library",
+    )
+
+
+def inference_exports() -> list[Export]:
+    exports = [
+        _inference_class("inference_rs.ScratchMlp", inference_rs.ScratchMlp, rust=True),
+        _inference_class("inference_rs.wasm.WasmMlp", inference_rs.wasm.WasmMlp, rust=False),
+        _onnx_class("inference_rs.TractModel", inference_rs.TractModel),
+        _onnx_class("inference_rs.OrtModel", inference_rs.OrtModel),
+        _scratch_arguments(),
+        _onnxruntime_library(),
+    ]
+    for cls_name, rust in (
+        ("inference_rs.ScratchMlp", True),
+        ("inference_rs.wasm.WasmMlp", False),
+        ("inference_rs.TractModel", True),
+        ("inference_rs.OrtModel", True),
+    ):
+        exports += [_model_method(cls_name, m, rust) for m in ("predict", "predict_proba")]
+    return exports
+
+
 def build_registry() -> dict[str, Export]:
     exports = [
         _close_polygons("v1"),
@@ -634,6 +873,7 @@ def build_registry() -> dict[str, Export]:
         _distinct_count("count_approx_array", on_array=True),
         _take_iter(),
         _read_msgpack_vectors(),
+        *inference_exports(),
     ]
     return {export.name: export for export in exports}
 

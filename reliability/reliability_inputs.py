@@ -391,6 +391,112 @@ def msgpack_path_values() -> list[tuple[str, Any, tuple]]:
     ]
 
 
+# --- the inference lesson -------------------------------------------------------------
+
+
+def _images(n: int = 3, features: int = 64, dtype: Any = np.float32) -> np.ndarray:
+    return np.full((n, features), 3.0, dtype=dtype)
+
+
+def images_values() -> list[tuple[str, Any, tuple]]:
+    """`X` of predict/predict_proba: float32 (n, 64), n >= 1, finite values."""
+    return [
+        ("float64", _images(dtype=np.float64), TYPE),
+        ("float16", _images(dtype=np.float16), TYPE),
+        ("int64", _images(dtype=np.int64), TYPE),
+        ("bool", _images(dtype=bool), TYPE),
+        ("object", _images(dtype=object), TYPE),
+        ("big-endian-float32", _images(dtype=">f4"), TYPE),
+        ("1d", _images()[0], VALUE),
+        ("3d", _images().reshape(3, 8, 8), VALUE),
+        ("0d", np.float32(3.0), TYPE),
+        ("63-features", _images(features=63), VALUE),
+        ("65-features", _images(features=65), VALUE),
+        ("no-rows", _images(n=0), VALUE),
+        *((label, bad.astype(np.float32), errors) for label, bad, errors in _non_finite((3, 64))),
+        *_wrong_types(_images().tolist()),
+    ]
+
+
+def weights_vector_values() -> list[tuple[str, Any, tuple]]:
+    """`mean`/`scale`: float32 or float64, 1-D, as long as the first layer's input."""
+    good = np.ones(64)
+    return [
+        ("int64", good.astype(np.int64), TYPE),
+        ("complex", good.astype(np.complex128), TYPE),
+        ("bool", good.astype(bool), TYPE),
+        ("2d", good.reshape(8, 8), VALUE),
+        ("too-short", good[:63].copy(), VALUE),
+        ("empty", np.zeros(0), VALUE),
+        ("nan", np.full(64, np.nan), VALUE),
+        ("inf", np.full(64, np.inf), VALUE),
+        *_wrong_types(good.tolist()),
+    ]
+
+
+def layer_list_values() -> list[tuple[str, Any, tuple]]:
+    """`coefs`/`intercepts`: a list of float arrays, one per layer."""
+    return [
+        ("empty-list", [], VALUE),
+        ("an-array", np.ones((64, 10)), TYPE),
+        ("text", "weights", TYPE),
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("dict", {"0": np.ones(3)}, TYPE),
+        ("item-int-dtype", [np.ones((64, 16), np.int64), np.ones((16, 10), np.int64)], EITHER),
+        ("item-nan", [np.full((64, 16), np.nan), np.full((16, 10), np.nan)], VALUE),
+        ("item-list", [[1.0, 2.0], [3.0]], TYPE),
+        ("item-none", [None, None], TYPE),
+        ("item-3d", [np.ones((64, 16, 1)), np.ones((16, 10, 1))], VALUE),
+    ]
+
+
+def activation_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("unknown", "softplus", VALUE),
+        ("empty", "", VALUE),
+        ("capitalised", "ReLU", VALUE),
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("bytes", b"relu", TYPE),
+        ("list", ["relu"], TYPE),
+    ]
+
+
+def onnx_path_values() -> list[tuple[str, Any, tuple]]:
+    return [
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("float", 1.5, TYPE),
+        ("list", ["model.onnx"], TYPE),
+        ("dict", {"path": "model.onnx"}, TYPE),
+        ("array", np.zeros(3), TYPE),
+    ]
+
+
+def threads_values() -> list[tuple[str, Any, tuple]]:
+    """An integer from 1 to 1024 (None is allowed: as many as rayon's pool)."""
+    return [case for case in count_values() if case[0] != "none"] + [
+        ("too-many", 100_000, VALUE),
+        ("bool", True, TYPE),
+    ]
+
+
+def pipeline_values() -> list[tuple[str, Any, tuple]]:
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    unfitted = Pipeline([("scaler", StandardScaler()), ("mlp", MLPClassifier())])
+    return [
+        ("none", None, TYPE),
+        ("int", 3, TYPE),
+        ("list", [StandardScaler(), MLPClassifier()], TYPE),
+        ("unfitted", unfitted, VALUE),
+        ("one-step", Pipeline([("mlp", MLPClassifier())]), TYPE),
+    ]
+
+
 KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "point": point_values,
     "points": points_values,
@@ -415,6 +521,15 @@ KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "float32_rows": float32_rows_values,
     "flag": flag_values,
     "msgpack_path": msgpack_path_values,
+    "images": images_values,
+    "weights_vector": weights_vector_values,
+    "layer_list": layer_list_values,
+    "activation": activation_values,
+    "onnx_path": onnx_path_values,
+    # OrtModel's library: None means the installed wheel's, so it is not bad input.
+    "library": lambda: [case for case in onnx_path_values() if case[0] != "none"],
+    "threads": threads_values,
+    "pipeline": pipeline_values,
 }
 
 # A bad element of a list argument is named by its index in the message.
@@ -792,6 +907,44 @@ def invalid_float32_rows() -> st.SearchStrategy:
     )
 
 
+def invalid_images() -> st.SearchStrategy:
+    """X a model must refuse: another dtype, not 2-D, not 64 columns, no row, or a
+    NaN/infinity somewhere."""
+    shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)
+    dtypes = [np.float64, np.float16, np.int32, np.int64, np.uint8, np.bool_, np.complex64]
+    wrong_dtype = st.tuples(st.sampled_from(dtypes), st.integers(1, 3)).map(
+        lambda dn: np.ones((dn[1], 64), dn[0])
+    )
+    wrong_ndim = shapes.filter(lambda s: len(s) != 2).map(lambda s: np.ones(s, np.float32))
+    wrong_columns = st.tuples(st.integers(0, 3), st.integers(0, 130).filter(lambda c: c != 64))
+    no_rows = st.just(np.zeros((0, 64), np.float32))
+    non_finite = st.tuples(
+        st.integers(1, 5), st.integers(0, 63), st.sampled_from([np.nan, np.inf, -np.inf])
+    ).map(lambda rcv: _images_with(rcv[0], rcv[1], rcv[2]))
+    return st.one_of(
+        wrong_dtype,
+        wrong_ndim,
+        wrong_columns.map(lambda rc: np.ones(rc, np.float32)),
+        no_rows,
+        non_finite,
+    )
+
+
+def _images_with(rows: int, column: int, value: float) -> np.ndarray:
+    X = np.full((rows, 64), 2.0, np.float32)
+    X[rows - 1, column] = value
+    return X
+
+
+def invalid_weights_vectors() -> st.SearchStrategy:
+    lengths = st.integers(0, 70).filter(lambda n: n != 64)
+    return st.one_of(
+        lengths.map(np.ones),
+        st.sampled_from([np.int64, np.bool_, np.complex128]).map(lambda d: np.ones(64, d)),
+        st.integers(0, 63).map(lambda i: np.where(np.arange(64) == i, np.nan, 1.0)),
+    )
+
+
 FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     "point": lambda: st.one_of(invalid_float_arrays(1, 2, exact_len=2), wrong_python_types()),
     "points": lambda: st.one_of(
@@ -832,6 +985,29 @@ FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     "msgpack_path": lambda: st.one_of(
         st.none(), st.integers(), st.floats(), st.lists(st.integers(), max_size=2)
     ),
+    "images": lambda: st.one_of(invalid_images(), wrong_python_types()),
+    "weights_vector": lambda: st.one_of(invalid_weights_vectors(), wrong_python_types()),
+    "layer_list": lambda: st.one_of(
+        st.none(),
+        st.integers(),
+        st.text(max_size=3),
+        st.just([]),
+        st.lists(st.one_of(st.none(), st.integers()), min_size=1, max_size=3),
+    ),
+    "activation": lambda: st.one_of(
+        st.text(max_size=8).filter(lambda s: s not in ("identity", "logistic", "tanh", "relu")),
+        st.none(),
+        st.integers(),
+        st.binary(max_size=4),
+    ),
+    "onnx_path": lambda: st.one_of(
+        st.none(), st.integers(), st.floats(), st.lists(st.integers(), max_size=2)
+    ),
+    "library": lambda: st.one_of(st.integers(), st.floats(), st.lists(st.integers(), max_size=2)),
+    "threads": lambda: st.one_of(
+        st.integers(max_value=0), st.integers(min_value=1025), st.floats(), st.text(max_size=3)
+    ),
+    "pipeline": lambda: st.one_of(st.none(), st.integers(), st.text(max_size=3)),
 }
 
 

@@ -52,6 +52,12 @@ def test_every_export_has_bad_input_cases():
     } <= callables
     assert {"gil_pool_rs.take_iter", "gil_pool_rs.read_msgpack_vectors"} <= callables
     assert {name.split(".")[0] for name in callables} == {lesson.package for lesson in lessons()}
+    assert {
+        "inference_rs.ScratchMlp.predict_proba",
+        "inference_rs.TractModel",
+        "inference_rs.OrtModel.predict",
+        "inference_rs.wasm.WasmMlp.predict_proba",
+    } <= callables
     STATS["exports"] = len(callables)
 
 

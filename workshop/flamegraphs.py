@@ -364,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     py_project = Path(os.getcwd()).resolve()
     lesson = Lesson(py_project, suites_module=args.suites_module or suites_module_name(py_project))
     suites = load_suites(lesson.suites_module)
-    every_version = [v for s in suites.values() for v in s.versions]
+    # A version in several suites (a batch and a latency suite) is profiled once.
+    every_version = list(dict.fromkeys(v for s in suites.values() for v in s.versions))
     unknown = [v for v in args.versions if v not in every_version]
     if unknown:
         parser.error(

@@ -128,6 +128,17 @@ def build_stub_modules(copy: Path, site: Path) -> None:
             p for p in lib_dir.iterdir() if p.name in (f"lib_{crate}.so", f"lib_{crate}.dylib")
         )
         shutil.copy2(built, package / f"_{crate}{suffix}")
+        # A lesson whose package also holds a WebAssembly module (the inference lesson)
+        # builds it from the copy's sources too, as the setup does.
+        wasm_build = copy / crate / "wasm" / "build_wasm.py"
+        if wasm_build.exists():
+            proc = subprocess.run(
+                [sys.executable, str(wasm_build), "--out", str(package), "--quiet"],
+                capture_output=True,
+                text=True,
+            )
+            assert proc.returncode == 0, f"the {crate} wasm stubs do not compile:\n{proc.stderr}"
+            assert (package / "inference_wasm.wasm").exists(), proc.stderr
 
 
 @pytest.mark.slow
