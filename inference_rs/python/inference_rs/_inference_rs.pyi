@@ -1,21 +1,24 @@
 """Stubs of the compiled module `inference_rs._inference_rs` (src/lib.rs)."""
 
 import os
+from typing import final
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import Self
 
+@final
 class ScratchMlp:
     """A Pipeline(StandardScaler, MLPClassifier) run by a forward pass written in Rust."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         mean: npt.NDArray[np.floating],
         scale: npt.NDArray[np.floating],
         coefs: list[npt.NDArray[np.floating]],
         intercepts: list[npt.NDArray[np.floating]],
         activation: str = "relu",
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def n_features(self) -> int: ...
     @property
@@ -23,10 +26,11 @@ class ScratchMlp:
     def predict_proba(self, X: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]: ...
     def predict(self, X: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]: ...
 
+@final
 class TractModel:
     """An ONNX file run by tract (pure Rust), optimised once for any batch size."""
 
-    def __init__(self, path: str | os.PathLike[str], threads: int | None = None) -> None: ...
+    def __new__(cls, path: str | os.PathLike[str], threads: int | None = None) -> Self: ...
     @property
     def n_features(self) -> int: ...
     @property
@@ -36,15 +40,16 @@ class TractModel:
     def predict_proba(self, X: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]: ...
     def predict(self, X: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]: ...
 
+@final
 class OrtModel:
     """An ONNX file run by ONNX Runtime through its C API (the `ort` crate)."""
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         path: str | os.PathLike[str],
         threads: int | None = None,
         library: str | os.PathLike[str] | None = None,
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def n_features(self) -> int: ...
     @property
