@@ -50,10 +50,17 @@ DEBUG_HOOKS = {f"{module.__name__}._debug_panic": module._debug_panic for module
 
 
 def _public(module: ModuleType) -> list[str]:
-    """Names a user can import from `module`: its `__all__`, else what it defines."""
+    """Names a user can import from `module`: its `__all__`, else what it defines (not
+    what it imports: ``np`` or ``Path`` in a module without ``__all__``)."""
     names = getattr(module, "__all__", None)
     if names is None:
-        names = [name for name in dir(module) if not name.startswith("_")]
+        names = [
+            name
+            for name, obj in vars(module).items()
+            if not name.startswith("_")
+            and not isinstance(obj, ModuleType)
+            and getattr(obj, "__module__", module.__name__) == module.__name__
+        ]
     return sorted(names)
 
 
@@ -74,8 +81,12 @@ def _exports_of(module: ModuleType, prefix: str) -> dict[str, Any]:
         if obj is None:
             obj = importlib.import_module(f"{module.__name__}.{name}")
         if isinstance(obj, ModuleType):
-            found |= _exports_of(obj, f"{prefix}.{name}")
+            # only the package's own submodules: not numpy, not a module it imported
+            if obj.__name__ == f"{module.__name__}.{name}":
+                found |= _exports_of(obj, f"{prefix}.{name}")
             continue
+        if inspect.isclass(obj) and issubclass(obj, BaseException):
+            continue  # an error a caller catches, never called with the caller's data
         found[f"{prefix}.{name}"] = obj
         if inspect.isclass(obj):  # methods take user input too
             for method in _public_methods(obj):

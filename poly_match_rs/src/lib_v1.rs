@@ -46,10 +46,10 @@ pub fn find_close_polygons<'py>(
         .map_err(|err| PyValueError::new_err(format!("point: {err}")))?;
     let point = point.as_array();
 
-    // exercise: poly_match_v1 intermediate: loop over the polygons, read each centre and keep the polygons closer than max_dist
+    // exercise: poly_match_v1 intermediate: loop over the polygons, read each centre (`getattr`, then `checks::missing_center` and `checks::point_array` give the error messages) and keep the polygons closer than max_dist
     let mut close_polygons = Vec::new();
     for (index, poly) in polygons.into_iter().enumerate() {
-        // exercise: poly_match_v1 easy: read `poly.center` with `getattr` and copy it into an owned ndarray
+        // exercise: poly_match_v1 easy: read `poly.center` with `getattr` (its error through `checks::missing_center`), check it with `checks::point_array` and copy it into an owned ndarray
         let center = poly
             .getattr("center")
             .map_err(|err| checks::missing_center(&poly, index, err))?;

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+__all__ = ["WasmMlp", "WasmNotBuilt", "WasmTrap"]
+
 MODULE = Path(__file__).resolve().parent / "inference_wasm.wasm"
 ACTIVATIONS = ("identity", "logistic", "tanh", "relu")  # their codes: the positions
 INVALID, UNFINISHED = 1, 2  # the module's error kinds
