@@ -47,20 +47,21 @@ COMPILED = [importlib.import_module(lesson.compiled_module) for lesson in lesson
 # The hidden functions that panic on purpose (see docs/errors.md): not part of the API,
 # checked by test_reliability_panics.py instead.
 DEBUG_HOOKS = {f"{module.__name__}._debug_panic": module._debug_panic for module in COMPILED}
+# The hidden kernels that the limit rows of the tables time (`_floor_...`, see
+# `workshop.bench.Limit`): they compute no answer and take no user data.
+FLOOR_KERNELS = {
+    f"{module.__name__}.{name}": getattr(module, name)
+    for module in COMPILED
+    for name in getattr(module, "__all__", [])
+    if name.startswith("_floor_")
+}
 
 
 def _public(module: ModuleType) -> list[str]:
-    """Names a user can import from `module`: its `__all__`, else what it defines (not
-    what it imports: ``np`` or ``Path`` in a module without ``__all__``)."""
+    """Names a user can import from `module`: its `__all__`, else what it defines."""
     names = getattr(module, "__all__", None)
     if names is None:
-        names = [
-            name
-            for name, obj in vars(module).items()
-            if not name.startswith("_")
-            and not isinstance(obj, ModuleType)
-            and getattr(obj, "__module__", module.__name__) == module.__name__
-        ]
+        names = [name for name in dir(module) if not name.startswith("_")]
     return sorted(names)
 
 
@@ -81,8 +82,7 @@ def _exports_of(module: ModuleType, prefix: str) -> dict[str, Any]:
         if obj is None:
             obj = importlib.import_module(f"{module.__name__}.{name}")
         if isinstance(obj, ModuleType):
-            # only the package's own submodules: not numpy, not a module it imported
-            if obj.__name__ == f"{module.__name__}.{name}":
+            if _is_own_submodule(module, obj, name):
                 found |= _exports_of(obj, f"{prefix}.{name}")
             continue
         if inspect.isclass(obj) and issubclass(obj, BaseException):
@@ -92,6 +92,16 @@ def _exports_of(module: ModuleType, prefix: str) -> dict[str, Any]:
             for method in _public_methods(obj):
                 found[f"{prefix}.{name}.{method}"] = getattr(obj, method)
     return found
+
+
+def _is_own_submodule(parent: Any, module: ModuleType, name: str) -> bool:
+    """Whether `module`, found as ``parent.name``, is part of the lesson (a submodule of
+    the package, or a submodule PyO3 made in the compiled module, which has no file), not
+    a module it imported (``np``, ``ctypes``): walking those never ends."""
+    parent_name = getattr(parent, "__name__", None)
+    if parent_name and module.__name__ == f"{parent_name}.{name}":
+        return True
+    return module.__name__ == name and getattr(module, "__file__", None) is None
 
 
 def discover_exports() -> dict[str, Any]:
@@ -127,7 +137,8 @@ def compiled_exports() -> dict[str, Any]:
 
 
 def compiled_private() -> set[str]:
-    """The underscore names the compiled modules export: only the debug hooks may be."""
+    """The underscore names the compiled modules export: only the debug hooks and the
+    floor kernels may be."""
     found = set()
     for module in COMPILED:
         for name in _public(module):

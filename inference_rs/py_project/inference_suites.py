@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from inference_data import noisy_digits
 
-from workshop.bench import ResultMismatch, Suite
+from workshop.bench import Limit, ResultMismatch, Suite
 
 PROBABILITY_ATOL = 1e-4
 NEAR_TIE = 1e-4
@@ -59,6 +59,36 @@ def run(module, data) -> Any:
 
 def canonical(result, data) -> np.ndarray:
     return np.asarray(result, dtype=np.float32)
+
+
+def layer_sizes(pipe) -> list[int]:
+    """The sizes of an MLP's layers, input first: ``[64, 64, 32, 10]`` for the digits."""
+    coefs = pipe.steps[-1][1].coefs_
+    return [w.shape[0] for w in coefs] + [coefs[-1].shape[1]]
+
+
+def arithmetic_floor(data) -> tuple[list[int], int]:
+    """The floor's input: the baseline's layer sizes and number of rows."""
+    pipe, X = data
+    return layer_sizes(pipe), X.shape[0]
+
+
+def floor_multiply_adds(sizes_and_rows: tuple[list[int], int]) -> float:
+    from inference_rs import _inference_rs
+
+    return _inference_rs._floor_multiply_adds(*sizes_and_rows)
+
+
+def call_floor(data) -> tuple[np.ndarray, int]:
+    """The floor's input: the images as the Rust stages get them, and the class count."""
+    pipe, X = data
+    return np.ascontiguousarray(X, dtype=np.float32), layer_sizes(pipe)[-1]
+
+
+def floor_array_call(images_and_classes: tuple[np.ndarray, int]) -> np.ndarray:
+    from inference_rs import _inference_rs
+
+    return _inference_rs._floor_array_call(*images_and_classes)
 
 
 def compare(expected: np.ndarray, actual: np.ndarray) -> None:
@@ -104,6 +134,13 @@ INFERENCE = Suite(
     quick_params={"n_images": 2_000},
     describe=lambda n_images: f"{n_images:,} noisy 8x8 digit images in one call",
     labels=LABELS,
+    # The multiply-adds of the dense layers alone, at full vector width on every thread
+    # the Rust stages use, data in registers: no loads, no scaling, no softmax.
+    limit=Limit(
+        "the layers' multiply-adds at full SIMD width (no answer)",
+        run=floor_multiply_adds,
+        prepare=arithmetic_floor,
+    ),
 )
 
 INFERENCE_LATENCY = Suite(
@@ -117,6 +154,14 @@ INFERENCE_LATENCY = Suite(
     params={"images_per_call": 1},
     describe=lambda images_per_call: f"{images_per_call} image(s) per call",
     labels=LABELS,
+    # A compiled call that takes the image and returns a new array of probabilities'
+    # shape: what crossing from Python into compiled code and back costs (the arithmetic
+    # of one image, 6,464 multiply-adds, is a tenth of a microsecond on top).
+    limit=Limit(
+        "one call taking the image, returning a (1, 10) array (no answer)",
+        run=floor_array_call,
+        prepare=call_floor,
+    ),
 )
 
 SUITES = [INFERENCE, INFERENCE_LATENCY]

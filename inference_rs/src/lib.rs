@@ -6,6 +6,8 @@
 //! - `tract_model.rs`: tract, an ONNX engine written in Rust;
 //! - `ort_model.rs`: ONNX Runtime (C++) through its C API, with the `ort` crate;
 //!
+//! `floor.rs` (wrapped by `floor_py.rs`) measures the floor of the batch table.
+//!
 //! `engines_py.rs` wraps the two engines as `TractModel` and `OrtModel`, and
 //! `checks.rs` holds the input checks. The Python package in
 //! `python/inference_rs/` re-exports the classes and adds `inference_rs.wasm`.
@@ -17,6 +19,8 @@ extern crate lesson_support;
 
 pub mod checks;
 pub mod engines_py;
+pub mod floor;
+pub mod floor_py;
 pub mod ort_model;
 pub mod scratch;
 pub mod scratch_py;
@@ -28,6 +32,8 @@ use pyo3::prelude::*;
 mod _inference_rs {
     #[pymodule_export]
     use super::engines_py::{OrtModel, TractModel};
+    #[pymodule_export]
+    use super::floor_py::{floor_array_call, floor_multiply_adds};
     #[pymodule_export]
     use super::scratch_py::ScratchMlp;
     #[pymodule_export]
