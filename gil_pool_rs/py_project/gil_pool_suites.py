@@ -1,7 +1,9 @@
 """What `measure.py` and `measure_all.py` time in the "GIL release in a thread pool"
 lesson (see workshop/bench.py): ``msgpack`` reads `--files` msgpack files of about
 `--vectors` float32 vectors of `--dim` values each with a pool of `--workers` threads or
-processes; the arrays must equal the baseline's exactly.
+processes; the arrays must equal the baseline's exactly. ``take_iter`` times the same
+job for the two versions that pull the items from the Python generator in a thread pool,
+against the floor of that design (pulling the items alone).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 
 import numpy as np
 
-from workshop.bench import ResultMismatch, Suite
+from workshop.bench import Limit, ResultMismatch, Suite
 
 # msgpack files read by a pool of workers (docs/gil_thread_pool.md)
 
@@ -59,6 +61,27 @@ def msgpack_describe(files: int, vectors: int, dim: int, workers: int) -> str:
     )
 
 
+def read_bytes_once(problem) -> list[np.ndarray]:
+    """The floor of ``msgpack``: each file's bytes read once into a new NumPy array (one
+    copy from the kernel's page cache into memory never touched before), by the same
+    thread pool. Every version reads those bytes and writes a new array of about that
+    size (the vectors are 4 * dim of every 4 * dim + 3 bytes); this produces no vectors."""
+    from msgpack_data import run_in_pool
+
+    return run_in_pool(problem["pool"], np.fromfile, problem["files"].paths, np.uint8)
+
+
+def pull_items_once(problem) -> int:
+    """The floor of ``take_iter``: every item pulled from the Python generator
+    (``iterate_msgpack``: msgpack's unpacker making one ``bytes`` per vector) and dropped,
+    one file after the other in one thread. That part runs with the GIL held, so the
+    threads of a pool cannot share it out; a version that copies the items has to add
+    its copy and the new arrays to it."""
+    from msgpack_data import iterate_msgpack
+
+    return sum(sum(1 for _ in iterate_msgpack(path)) for path in problem["files"].paths)
+
+
 MSGPACK = Suite(
     name="msgpack",
     title="msgpack files of float32 vectors, read by a pool",
@@ -82,6 +105,23 @@ MSGPACK = Suite(
         "msgpack_rust_processes": "Rust take_iter, process pool",
         "msgpack_rust_reader": "whole file read in Rust, thread pool",
     },
+    limit=Limit(
+        "each file's bytes read once into a new array (np.fromfile), same pool", read_bytes_once
+    ),
 )
 
-SUITES = [MSGPACK]
+TAKE_ITER = Suite(
+    name="take_iter",
+    title="msgpack files read by a Python generator, copied in a thread pool",
+    versions=["msgpack_py_threads", "msgpack_rust_threads"],
+    prepare=msgpack_prepare,
+    run=msgpack_run,
+    compare=msgpack_compare,
+    params=MSGPACK.params,
+    quick_params=MSGPACK.quick_params,
+    describe=msgpack_describe,
+    labels={name: MSGPACK.labels[name] for name in ("msgpack_py_threads", "msgpack_rust_threads")},
+    limit=Limit("the generator's items pulled and dropped, one thread (GIL held)", pull_items_once),
+)
+
+SUITES = [MSGPACK, TAKE_ITER]

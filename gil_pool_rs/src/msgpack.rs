@@ -139,11 +139,14 @@ pub fn decode_stream<R: BufRead>(
     if dim == 0 {
         return Err(Error::value("dim must be a positive integer, got 0"));
     }
+    let item_bytes = vector_bytes(dim)?;
     let mut reader = Counted {
         inner: reader,
         count: 0,
     };
-    let mut item = Vec::with_capacity(dim * F32_BYTES);
+    // Grown by the data itself, never sized from `dim` or from a length the data
+    // announces: memory follows what the file holds.
+    let mut item = Vec::new();
     let mut rows_left = rows.chunks_exact_mut(dim);
     let mut written = 0_usize;
     let mut skipped = Skipped::default();
@@ -169,6 +172,9 @@ pub fn decode_stream<R: BufRead>(
                 ))
             }
         };
+        if item_length(length) != item_bytes && !skip_wrong_length {
+            return Err(wrong_length(index, item_length(length), dim));
+        }
         item.clear();
         let got = (&mut reader)
             .take(u64::from(length))
@@ -181,7 +187,7 @@ pub fn decode_stream<R: BufRead>(
                 &format!("the item announces {length} bytes but the data ends after {got} (truncated file?)"),
             ));
         }
-        if item.len() != dim * F32_BYTES {
+        if item.len() != item_bytes {
             if skip_wrong_length {
                 skipped.add(index, item.len());
                 continue;
@@ -198,6 +204,19 @@ pub fn decode_stream<R: BufRead>(
         written += 1;
     }
     Ok((written, skipped))
+}
+
+/// `4 * dim`, the bytes of one vector, or a ValueError when no msgpack item can be
+/// that long (a `bin` item holds less than 4 GiB).
+pub fn vector_bytes(dim: usize) -> Result<usize> {
+    dim.checked_mul(F32_BYTES)
+        .filter(|&bytes| u32::try_from(bytes).is_ok())
+        .ok_or_else(|| {
+            Error::value(format!(
+                "dim must be at most {} (a msgpack bin item holds less than 4 GiB), got {dim}",
+                u32::MAX as usize / F32_BYTES
+            ))
+        })
 }
 
 /// A reader that counts the bytes read through it (for the offsets in error messages).
@@ -345,6 +364,44 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("item 1 (byte 9)"), "{err}");
+    }
+
+    /// Found by the fuzz target (gil_pool_rs/fuzz): a dim of 2^61 made the decoder
+    /// ask for a buffer of `4 * dim` bytes up front, a capacity overflow (a panic); a dim
+    /// of 2^40 would have asked the allocator for 4 TiB (an abort, which ends Python).
+    #[test]
+    fn a_huge_dim_is_refused_and_allocates_nothing() {
+        // the input the fuzzer found: its first byte chose dim = 2^61, then the file
+        let found = [
+            42_u8, 16, 255, 255, 63, 86, 0, 191, 61, 196, 16, 180, 60, 213, 61, 18, 80, 153, 62,
+            230, 40, 153, 61, 226, 116, 144, 62,
+        ];
+        for dim in [1_usize << 61, 1 << 62, usize::MAX, (1 << 30) + 1] {
+            let err = read_vectors(&found, dim, true).unwrap_err().to_string();
+            assert!(err.contains("dim must be at most 1073741823"), "{err}");
+        }
+        // the largest dim a bin item can hold: the file is read, nothing is sized from dim
+        let err = read_vectors(&found, (1 << 30) - 1, true)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("item 0") && err.contains("bin"), "{err}");
+    }
+
+    /// A header announcing 4 GiB in a file of a few bytes: a clean error, and memory
+    /// follows the bytes that are there, not the length announced.
+    #[test]
+    fn a_huge_announced_length_is_a_truncated_item() {
+        let mut data = pack_bin(&vector_bytes(&[1.0, 2.0]));
+        data.extend([0xc6, 0xff, 0xff, 0xff, 0xff, 1, 2, 3]);
+        for skip in [true, false] {
+            let err = read_vectors(&data, 2, skip).unwrap_err().to_string();
+            let expected = if skip {
+                "announces 4294967295 bytes but the data ends after 3"
+            } else {
+                "item 1 has"
+            };
+            assert!(err.contains(expected), "{err}");
+        }
     }
 
     #[test]

@@ -233,6 +233,7 @@ pub fn read_msgpack_vectors<'py>(
     #[pyo3(from_py_with = dim_arg)] dim: usize,
     skip_wrong_length: bool,
 ) -> PyResult<Bound<'py, PyArray2<f32>>> {
+    msgpack::vector_bytes(dim)?; // a dim no file can hold is refused before any work
     let shown = path.display().to_string();
     let os_error = |err: std::io::Error| match err.raw_os_error() {
         // OSError(errno, text, filename) becomes the matching subclass (FileNotFoundError, ...).

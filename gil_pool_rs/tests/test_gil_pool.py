@@ -401,3 +401,24 @@ def test_take_iter_rust_and_python_agree_on_files(files):
         n = gil_pool_rs.take_iter(iterate_msgpack(path), a)
         assert n == take_iter_py(iterate_msgpack(Path(path)), b)
         np.testing.assert_array_equal(a, b)
+
+
+# --- what the fuzz target found (gil_pool_rs/fuzz), kept as regression tests ----------
+
+
+@pytest.mark.parametrize("dim", [2**61, 2**62, 2**63 - 1, 2**30 + 1])
+def test_msgpack_rust_reader_refuses_a_dim_no_file_can_hold(files, dim):
+    # 2**61 was a Rust panic (capacity overflow); 2**40 asked for 4 TiB and aborted Python
+    with pytest.raises(ValueError, match=r"dim must be at most 1073741823 .*bin item"):
+        gil_pool_rs.read_msgpack_vectors(files.paths[0], dim)
+
+
+def test_msgpack_rust_reader_a_huge_announced_length_is_a_clear_error(tmp_path):
+    items, _ = vector_items(2)
+    path = tmp_path / "huge-header.msgpack"
+    # a bin 32 header announcing 4 GiB - 1, then 3 bytes: nothing of that size is allocated
+    path.write_bytes(b"".join(msgpack.packb(item) for item in items) + b"\xc6\xff\xff\xff\xff123")
+    with pytest.raises(ValueError, match=r"item 2 \(byte 132\).*announces 4294967295 bytes"):
+        gil_pool_rs.read_msgpack_vectors(path, DIM)
+    with pytest.raises(ValueError, match="item 2 has 4294967295 bytes, expected 64"):
+        gil_pool_rs.read_msgpack_vectors(path, DIM, skip_wrong_length=False)
