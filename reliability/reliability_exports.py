@@ -890,6 +890,7 @@ def build_registry() -> dict[str, Export]:
         _text("preprocess_text", releases_gil=True),
         _text("preprocess_text_buffered", releases_gil=False),
         _text("preprocess_text_interned", releases_gil=False),
+        _text("preprocess_text_ascii", releases_gil=False),
         _distinct_count("count_approx_rust_naive", on_array=False),
         _distinct_count("count_approx_rust", on_array=False),
         _distinct_count("count_approx_array", on_array=True),

@@ -18,7 +18,9 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _text_prep_rs {
     #[pymodule_export]
-    use super::text_py::{preprocess_text, preprocess_text_buffered, preprocess_text_interned};
+    use super::text_py::{
+        preprocess_text, preprocess_text_ascii, preprocess_text_buffered, preprocess_text_interned,
+    };
     #[pymodule_export]
     use lesson_support::debug_panic;
 }

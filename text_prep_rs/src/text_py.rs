@@ -11,7 +11,9 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
-use crate::text::{for_each_kept_word, preprocess_words};
+use crate::text::{
+    for_each_kept_word, for_each_long_word, preprocess_words, RecentWords, WordKind,
+};
 
 /// The UTF-8 of the Python `str` `text`, or a clear error naming the argument: a
 /// `TypeError` for anything but a `str`, a `ValueError` for a lone surrogate such as
@@ -86,4 +88,53 @@ pub fn preprocess_text_interned<'py>(
         }
     })?;
     Ok(words)
+}
+
+/// The same list as `preprocess_text`, the fastest way we found: one pass over the
+/// bytes (ASCII classified by a table, only other characters decoded), each word
+/// lowercased only if it needs it, the Python string of a recent word reused (a small
+/// cache, not a dictionary of every word), and the list made at its final size.
+#[pyfunction]
+pub fn preprocess_text_ascii<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let text = text_utf8(text)?;
+    // exercise: text_rust_ascii hard: scan the words, reuse the string of a recent word, make the others, build the list at its size
+    // A kept word takes 5 bytes at least (4 characters and a separator).
+    let mut words: Vec<Bound<'py, PyString>> = Vec::with_capacity(text.len() / 8);
+    let mut recent = RecentWords::new();
+    let mut lowered = String::new();
+    for_each_long_word(&text, |word, kind| {
+        // exercise: text_rust_ascii easy: a word met recently: push its Python string once more
+        if let Some(index) = recent.get(word) {
+            let again = words[index].clone(); // the same object once more
+            words.push(again);
+            return Ok::<(), PyErr>(());
+        }
+        // stub:
+        // todo_exercise!("text_rust_ascii", "a word met recently: push its Python string once more");
+        // end exercise: text_rust_ascii easy
+        // exercise: text_rust_ascii intermediate: make the Python string, lowercasing only what needs it
+        let string = match kind {
+            WordKind::AsciiLowercase => PyString::new(py, word),
+            WordKind::Ascii => {
+                lowered.clear();
+                lowered.push_str(word);
+                lowered.make_ascii_lowercase();
+                PyString::new(py, &lowered)
+            }
+            WordKind::Unicode => PyString::new(py, &word.to_lowercase()),
+        };
+        // stub:
+        // let string: Bound<'py, PyString> = todo_exercise!("text_rust_ascii", "make the Python string, lowercasing only what needs it");
+        // end exercise: text_rust_ascii intermediate
+        recent.insert(word, words.len());
+        words.push(string);
+        Ok(())
+    })?;
+    PyList::new(py, words)
+    // stub:
+    // todo_exercise!("text_rust_ascii", "scan the words, reuse the string of a recent word, make the others, build the list at its size")
+    // end exercise: text_rust_ascii hard
 }

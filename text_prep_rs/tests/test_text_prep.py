@@ -7,10 +7,12 @@ contains `text_rust_port` decide whether that exercise is done.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import types
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,7 +23,7 @@ import text_prep_rs
 from workshop.bench import Budget, ResultMismatch, measure_suite
 from workshop.testing import timed_row
 
-RUST_VERSIONS = ["text_rust_port", "text_rust_buffered", "text_rust_interned"]
+RUST_VERSIONS = ["text_rust_port", "text_rust_buffered", "text_rust_interned", "text_rust_ascii"]
 ALL_VERSIONS = ["text_py_cached", *RUST_VERSIONS]
 
 
@@ -64,7 +66,7 @@ KNOWN_CHARACTERS = [
 ]
 
 
-@pytest.mark.parametrize("name", ["text_rust_port", "text_rust_buffered"])
+@pytest.mark.parametrize("name", ["text_rust_port", "text_rust_buffered", "text_rust_ascii"])
 def test_every_known_character_splits_and_lowers_like_python(name):
     main = version(name).main
     chunk = 2_000
@@ -92,12 +94,6 @@ def test_random_text_gives_pythons_list(name, text):
     assert version(name).main(text) == expected(text)
 
 
-def test_the_interned_list_repeats_one_object_per_distinct_word():
-    words = text_prep_rs.preprocess_text_interned("Apple apple APPLE pears pears")
-    assert words == ["apple", "apple", "apple", "pears", "pears"]
-    assert words[0] is words[1] is words[2] and words[3] is words[4]
-
-
 @pytest.mark.parametrize("name", RUST_VERSIONS)
 @pytest.mark.parametrize(
     ("bad", "error", "message"),
@@ -114,16 +110,51 @@ def test_bad_text_is_a_clear_error(name, bad, error, message):
         "text_rust_port": text_prep_rs.preprocess_text,
         "text_rust_buffered": text_prep_rs.preprocess_text_buffered,
         "text_rust_interned": text_prep_rs.preprocess_text_interned,
+        "text_rust_ascii": text_prep_rs.preprocess_text_ascii,
     }[name]
     with pytest.raises(error, match=message):
         function(bad)
 
 
-def test_measure_all_quick_times_every_text_version():
-    done = run_script("measure_all.py", "text", "--quick")
+def test_the_interned_list_repeats_one_object_per_distinct_word():
+    words = text_prep_rs.preprocess_text_interned("Apple apple APPLE pears pears")
+    assert words == ["apple", "apple", "apple", "pears", "pears"]
+    assert words[0] is words[1] is words[2] and words[3] is words[4]
+
+
+def test_the_recent_words_cache_reuses_a_repeated_word_and_survives_evictions():
+    words = text_prep_rs.preprocess_text_ascii("pears Apple pears APPLE pears")
+    assert words == ["pears", "apple", "pears", "apple", "pears"]
+    assert words[0] is words[2] is words[4]  # the same spelling: the cached string
+    # Far more distinct words than the cache has slots, each coming back later: every
+    # slot is taken over many times, and the list must still be Python's.
+    rng = np.random.default_rng(7)
+    vocabulary = [f"Word{i}" if i % 3 else f"wörd{i}" for i in range(100_000)]
+    text = " ".join(vocabulary[i] for i in rng.integers(0, len(vocabulary), 300_000))
+    assert text_prep_rs.preprocess_text_ascii(text) == expected(text)
+
+
+@pytest.mark.parametrize("data", ["generated", "real"])
+def test_measure_all_quick_times_every_text_version_and_the_floor(data):
+    done = run_script("measure_all.py", "text", "--quick", "--data", data)
     assert done.returncode == 0, done.stderr
+    assert "x limit" in done.stdout
     for name in lesson_suites().TEXT.versions:
-        timed_row(done.stdout, name)
+        row = timed_row(done.stdout, name)
+        assert len(re.findall(r"\d[\d,.]*x ", row)) == 2, row  # the speedup and the x limit
+    floor = [line for line in done.stdout.splitlines() if line.startswith("limit ")]
+    assert floor and "floor: read the UTF-8 once" in floor[0], done.stdout
+
+
+def test_the_floor_returns_no_answer_and_reads_every_byte():
+    suites = lesson_suites()
+    text = make_text(2_000, seed=4)
+    data = suites.floor_input(text)
+    assert data.kept == len(expected(text))
+    assert data.utf8.size == len(text.encode())
+    distinct = set(data.ascii_words.split(" ") + data.other_words.split(" ")) - {""}
+    assert distinct == set(expected(text))
+    assert suites.floor(data) is None
 
 
 def test_the_text_check_catches_a_changed_missing_or_extra_word():

@@ -8,3 +8,7 @@ def preprocess_text_buffered(text: str) -> list[str]:
 
 def preprocess_text_interned(text: str) -> list[str]:
     """The same list as ``preprocess_text``, one string object per distinct word."""
+
+def preprocess_text_ascii(text: str) -> list[str]:
+    """The same list as ``preprocess_text``: one pass over the bytes, a small cache of
+    recent words (a word met again may be the same string object)."""
