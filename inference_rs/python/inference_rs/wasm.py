@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import ctypes
 import threading
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -46,8 +47,16 @@ def module_path() -> Path:
 
 
 _COMPILED: dict[Path, tuple] = {}
-# Dropped before the interpreter tears modules down (wasmtime's finalisers need them).
-atexit.register(_COMPILED.clear)
+# The stores of the live models: closed at exit, before the interpreter tears modules
+# down (wasmtime's finalisers need its own module; run later, they print a TypeError).
+_STORES: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _release_at_exit() -> None:
+    for store in list(_STORES):
+        store.close()
+    _COMPILED.clear()
 
 
 def compiled_module():
@@ -202,6 +211,7 @@ class WasmMlp:
 
         engine, module = compiled_module()
         self._store = wasmtime.Store(engine)
+        _STORES.add(self._store)
         instance = wasmtime.Instance(self._store, module, [])
         exports = instance.exports(self._store)
         self._memory = exports["memory"]
