@@ -54,6 +54,7 @@ POLY_MATCH = Suite(
         "poly_match_v3",
         "poly_match_v4",
         "poly_match_v5",
+        "poly_match_v6",
     ],
     prepare=prepare,
     run=run,
@@ -69,7 +70,8 @@ POLY_MATCH = Suite(
         "poly_match_v2": "Rust Polygon class",
         "poly_match_v3": "no temporary array: the norm by hand",
         "poly_match_v4": "outer loop in Rust, squared distances",
-        "poly_match_v5": "one call: columns, areas in Rust, grid, GIL released",
+        "poly_match_v5": "one call: columns, areas in Rust, GIL released",
+        "poly_match_v6": "v5 + spatial index: bands of points",
     },
 )
 

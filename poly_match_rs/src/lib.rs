@@ -1,6 +1,6 @@
 //! Lesson 1: match each point to the smallest nearby polygon.
 //!
-//! Each stage of the lesson lives in its own file, `lib_v0.rs` … `lib_v5.rs`,
+//! Each stage of the lesson lives in its own file, `lib_v0.rs` … `lib_v6.rs`,
 //! so that a student can diff one stage against the previous one. This file
 //! only gathers them into one Python extension, `poly_match_rs._poly_match_rs`,
 //! with one submodule per stage (`v0`, `v1`, …). The Python package in
@@ -19,6 +19,7 @@ pub mod lib_v2;
 pub mod lib_v3;
 pub mod lib_v4;
 pub mod lib_v5;
+pub mod lib_v6;
 
 use pyo3::prelude::*;
 
@@ -36,6 +37,8 @@ mod _poly_match_rs {
     use super::lib_v4::v4;
     #[pymodule_export]
     use super::lib_v5::v5;
+    #[pymodule_export]
+    use super::lib_v6::v6;
     #[pymodule_export]
     use lesson_support::debug_panic;
 }
