@@ -34,8 +34,9 @@ pub const AREA_RTOL: f64 = 1e-9;
 #[pyclass(frozen, module = "poly_match_rs.v6")]
 pub struct Polygon {
     /// `[x, y]` of each vertex, side by side: reading a polygon touches one
-    /// block of memory instead of two.
-    vertices: Vec<[f64; 2]>,
+    /// block of memory instead of two. (`pub(crate)`: the benchmark's floor,
+    /// `floor.rs`, reads them too.)
+    pub(crate) vertices: Vec<[f64; 2]>,
     center: [f64; 2],
 }
 
