@@ -44,6 +44,12 @@ CASES = {
         10,
         1,
     ),
+    "poly_match_rs.v6.find_best_polygons": (
+        "polygons, points = project('poly_match_v6').generate_example(seed=0, scale={n})\n"
+        "call = lambda: poly_match_rs.v6.find_best_polygons(polygons, points, 10.0)",
+        10,
+        1,
+    ),
     "poly_match_rs.v5.Polygon (n vertices)": (
         "x = np.cos(np.linspace(0, 6.28, {n})); y = np.sin(np.linspace(0, 6.28, {n}))\n"
         "call = lambda: poly_match_rs.v5.Polygon(x, y)",

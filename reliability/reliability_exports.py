@@ -314,7 +314,7 @@ def _many_points(stage: str, function: str) -> Export:
                 "polygons[1]",
             )
         ],
-        releases_gil=stage == "v5",
+        releases_gil=stage in ("v5", "v6"),
     )
 
 
@@ -879,6 +879,8 @@ def build_registry() -> dict[str, Export]:
         _many_points("v4", "find_all_close_polygons"),
         _polygon_class("v5"),
         _many_points("v5", "find_best_polygons"),
+        _polygon_class("v6"),
+        _many_points("v6", "find_best_polygons"),
         _kmeans("kmeans", ml_demos_rs.kmeans, positional=False),
         _kmeans("kmeans_alamano", ml_demos_rs.kmeans_alamano, positional=True),
         _kmeans("kmeans_linfa", ml_demos_rs.kmeans_linfa, positional=False),
@@ -904,7 +906,7 @@ def build_registry() -> dict[str, Export]:
 REGISTRY = build_registry()
 
 # Constants: no input, so no bad input; each is checked against the baseline instead.
-CONSTANTS = {"poly_match_rs.v5.AREA_RTOL"}
+CONSTANTS = {"poly_match_rs.v5.AREA_RTOL", "poly_match_rs.v6.AREA_RTOL"}
 
 
 def signature_text(obj: Any) -> str:

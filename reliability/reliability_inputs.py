@@ -505,7 +505,7 @@ KINDS: dict[str, Callable[[], list[tuple[str, Any, tuple]]]] = {
     "center_polygons": center_polygon_values,
     **{
         f"polygons_{stage}": (lambda s=stage: polygon_list_values(s))
-        for stage in ["v2", "v3", "v4", "v5"]
+        for stage in ["v2", "v3", "v4", "v5", "v6"]
     },
     "float_matrix": float_matrix_values,
     "count": count_values,
@@ -958,7 +958,7 @@ FUZZ: dict[str, Callable[[], st.SearchStrategy]] = {
     "center_polygons": _v1_polygons_with_bad_center,
     **{
         f"polygons_{stage}": (lambda s=stage: _polygons_with_bad_element(s))
-        for stage in ["v2", "v3", "v4", "v5"]
+        for stage in ["v2", "v3", "v4", "v5", "v6"]
     },
     "float_matrix": lambda: st.one_of(invalid_float_arrays(2, 1), wrong_python_types()),
     "count": lambda: st.one_of(invalid_count(1), st.floats(), st.text(max_size=3), st.none()),

@@ -44,6 +44,7 @@ def test_every_export_has_bad_input_cases():
         "v3",
         "v4",
         "v5",
+        "v6",
     }
     assert {"ml_demos_rs.kmeans", "ml_demos_rs.stratified_kfold_split"} <= callables
     assert {"text_prep_rs.preprocess_text", "text_prep_rs.preprocess_text_interned"} <= callables
@@ -95,6 +96,7 @@ def test_every_argument_has_bad_inputs(name):
 
 def test_the_constant_matches_the_baseline():
     assert poly_match_rs.v5.AREA_RTOL == poly_project("poly_match_v0").AREA_RTOL
+    assert poly_match_rs.v6.AREA_RTOL == poly_project("poly_match_v0").AREA_RTOL
 
 
 def test_stage_v0_exports_nothing():

@@ -145,9 +145,10 @@ def test_find_all_close_polygons_matches_v0(scene):
     counted()
 
 
+@pytest.mark.parametrize("stage", ["v5", "v6"])
 @SETTINGS
 @given(scene=polygon_scenes())
-def test_find_best_polygons_matches_v0(scene):
+def test_find_best_polygons_matches_v0(stage, scene):
     shapes, points, max_dist, layout = scene
     v0, baseline = baseline_scene(shapes, points, max_dist, ties=True)
     expected = [
@@ -155,10 +156,10 @@ def test_find_best_polygons_matches_v0(scene):
         for i, point in enumerate(points)
         for pair_point, best in v0.main(baseline, [point], max_dist)
     ]
-    polygons = stage_polygons("v5", shapes, layout)
+    polygons = stage_polygons(stage, shapes, layout)
     views = [in_layout(p, layout) for p in points]
     snapshot = Snapshot((polygons, views), {})
-    found = poly_match_rs.v5.find_best_polygons(polygons, views, max_dist)
+    found = getattr(poly_match_rs, stage).find_best_polygons(polygons, views, max_dist)
     position = {id(p): i for i, p in enumerate(views)}
     assert [
         (position[id(point)], indices([best], polygons)[0]) for point, best in found
@@ -167,7 +168,7 @@ def test_find_best_polygons_matches_v0(scene):
     counted()
 
 
-@pytest.mark.parametrize("stage", ["v2", "v3", "v4", "v5"])
+@pytest.mark.parametrize("stage", ["v2", "v3", "v4", "v5", "v6"])
 @SETTINGS
 @given(
     vertices=st.integers(3, 30).flatmap(
@@ -186,7 +187,7 @@ def test_polygon_matches_v0(stage, vertices, layout):
     np.testing.assert_array_equal(polygon.y, y)
     scale = max(1.0, float(np.abs(vertices).max()))
     np.testing.assert_allclose(polygon.center, baseline.center, rtol=1e-12, atol=1e-12 * scale)
-    if stage == "v5":
+    if stage in ("v5", "v6"):
         assert polygon.area == pytest.approx(baseline.area, rel=1e-9, abs=1e-9 * scale**2)
     # The getters hand out copies: changing one changes nothing inside the polygon.
     polygon.x[0] += 1.0

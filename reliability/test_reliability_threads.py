@@ -1,6 +1,6 @@
 """Eight Python threads calling the same export on shared inputs get the serial answer.
 
-The GIL-releasing exports (v5's ``find_best_polygons``, the k-means functions, the
+The GIL-releasing exports (v5's and v6's ``find_best_polygons``, the k-means functions, the
 stratified splits) run their Rust core while other threads run Python; the others hold
 the GIL but are called from threads too. Every call's result must equal the result of a
 serial call; shared ``Polygon`` objects must read the same from every thread.
@@ -104,6 +104,7 @@ def _medium_inputs() -> dict[str, Callable[[], Any]]:
     labels = rng.integers(0, 4, size=100_000)
     v5 = poly_project("poly_match_v5")
     polygons, points = v5.generate_example(seed=3)
+    polygons_v6, _ = poly_project("poly_match_v6").generate_example(seed=3)
     items = vector_bytes(2_000, 512)
     big_file = msgpack_file("good", 2_000, 512)
     return {
@@ -112,6 +113,9 @@ def _medium_inputs() -> dict[str, Callable[[], Any]]:
         "split": lambda: ml_demos_rs.stratified_train_test_indices(labels, 0.2, seed=1),
         "kfold": lambda: ml_demos_rs.stratified_kfold_indices(labels, 5, seed=1),
         "find_best_polygons": lambda: poly_match_rs.v5.find_best_polygons(polygons, points, 10.0),
+        "find_best_polygons_v6": lambda: poly_match_rs.v6.find_best_polygons(
+            polygons_v6, points, 10.0
+        ),
         "take_iter": lambda: gil_pool_rs.take_iter(items, np.empty((2_000, 512), np.float32)),
         "read_msgpack_vectors": lambda: gil_pool_rs.read_msgpack_vectors(big_file, 512),
     }
@@ -123,14 +127,14 @@ def test_many_threads_on_bigger_inputs(name):
     assert not problems, f"{name}: {problems[:5]}"
 
 
-@pytest.mark.parametrize("stage", ["v2", "v3", "v4", "v5"])
+@pytest.mark.parametrize("stage", ["v2", "v3", "v4", "v5", "v6"])
 def test_shared_polygons_read_the_same_from_every_thread(stage):
     module = getattr(poly_match_rs, stage)
     rng = np.random.default_rng(7)
     shapes = [(rng.uniform(0, 5, 6), rng.uniform(0, 5, 6)) for _ in range(50)]
     polygons = [module.Polygon(x.copy(), y.copy()) for x, y in shapes]
     points = [rng.uniform(0, 5, 2) for _ in range(10)]
-    if stage == "v5":
+    if stage in ("v5", "v6"):
 
         def find():
             return module.find_best_polygons(polygons, points, 1.0)

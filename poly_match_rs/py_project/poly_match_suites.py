@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from workshop.bench import ResultMismatch, Suite
+import numpy as np
+import poly_match_rs.v6
+from poly_match_rs._poly_match_rs import _floor_one_pass
+from poly_match_v0 import MAX_DIST
+
+from workshop.bench import Limit, ResultMismatch, Suite
 
 
 def prepare(module, seed: int, scale: int) -> Any:
@@ -42,6 +47,38 @@ def compare(expected, actual) -> None:
             )
 
 
+# The floor of the table (the `limit` row): what every correct version pays for this
+# input, whatever it does in between. It visits every polygon object and reads each of
+# its vertices once (the areas need them), reads every point, and builds the output list
+# of (point, polygon) pairs, as many as the answer holds: `_floor_one_pass` in
+# src/floor.rs, one Rust pass. No area, no distance, no search; its result is no answer.
+FLOOR_LABEL = "read every vertex and point once, build the output pairs (no search)"
+
+
+def floor_input(data) -> tuple[list, list, np.ndarray]:
+    """What the floor reads (made untimed from the baseline's input): the polygons as v6's
+    `Polygon` (the cheapest form in the lesson: Rust objects holding their vertices side
+    by side), the same point arrays, and one `[point, polygon]` index pair for every point
+    that has a polygon closer than `MAX_DIST`, so that the floor builds as many pairs as
+    the answer holds (the pair's polygon is any close one: the floor answers nothing)."""
+    polygons, points = data
+    fast = [poly_match_rs.v6.Polygon(poly.x, poly.y) for poly in polygons]
+    centers = np.array([poly.center for poly in polygons])
+    xy = np.array(points)
+    pairs = []
+    for start in range(0, len(xy), 64):  # blocks of points: a small distance matrix each
+        block = xy[start : start + 64]
+        close = ((block[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2) < MAX_DIST**2
+        pairs += [
+            (start + row, int(np.argmax(close[row]))) for row in np.flatnonzero(close.any(axis=1))
+        ]
+    return fast, points, np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def floor_run(floor_data) -> Any:
+    return _floor_one_pass(*floor_data)
+
+
 POLY_MATCH = Suite(
     name="poly_match",
     title="Polygon matching",
@@ -54,6 +91,7 @@ POLY_MATCH = Suite(
         "poly_match_v3",
         "poly_match_v4",
         "poly_match_v5",
+        "poly_match_v6",
     ],
     prepare=prepare,
     run=run,
@@ -69,8 +107,10 @@ POLY_MATCH = Suite(
         "poly_match_v2": "Rust Polygon class",
         "poly_match_v3": "no temporary array: the norm by hand",
         "poly_match_v4": "outer loop in Rust, squared distances",
-        "poly_match_v5": "one call: columns, areas in Rust, grid, GIL released",
+        "poly_match_v5": "one call: columns, areas in Rust, GIL released",
+        "poly_match_v6": "v5 + spatial index: bands of points",
     },
+    limit=Limit(FLOOR_LABEL, run=floor_run, prepare=floor_input),
 )
 
 SUITES = [POLY_MATCH]

@@ -1,9 +1,10 @@
 """Stage v5 (beyond the original): the whole of ``main`` is one Rust call (``src/lib_v5.rs``).
 
 Same inputs as v4 (a list of ``Polygon`` objects and a list of points): the Rust
-side reads the polygons once into columns, computes the areas, finds the close
-polygons with a grid and keeps the smallest, with the tie rule of poly_match_v0.py
-(``AREA_RTOL`` here is the Rust constant, equal to v0's).
+side reads the polygons once into columns, computes the areas, compares every point
+with every centre and keeps the smallest close polygon, with the tie rule of
+poly_match_v0.py (``AREA_RTOL`` here is the Rust constant, equal to v0's), the GIL
+released for the search.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 mixed up with another lesson's test helpers when pytest runs every lesson at once; the
 shared part is workshop/testing.py.)
 
-The stage drivers (``poly_match_v0.py`` ... ``poly_match_v5.py`` and the NumPy
+The stage drivers (``poly_match_v0.py`` ... ``poly_match_v6.py`` and the NumPy
 comparators) live in ``poly_match_rs/py_project/``, which is put on ``sys.path`` here.
 Tests that decide whether exercise ``poly_match_vN`` is done carry ``poly_match_vN`` in
 their id, so ``pytest poly_match_rs/tests -k poly_match_vN`` selects them.
@@ -24,7 +24,14 @@ PY_PROJECT = TESTING.py_project
 lesson_suites = TESTING.suites
 run_script = TESTING.run_script
 
-RUST_STAGES = ["poly_match_v1", "poly_match_v2", "poly_match_v3", "poly_match_v4", "poly_match_v5"]
+RUST_STAGES = [
+    "poly_match_v1",
+    "poly_match_v2",
+    "poly_match_v3",
+    "poly_match_v4",
+    "poly_match_v5",
+    "poly_match_v6",
+]
 NUMPY_VERSIONS = ["poly_match_np_partial", "poly_match_np_full"]
 ALL_VERSIONS = ["poly_match_v0", *NUMPY_VERSIONS, *RUST_STAGES]
 

@@ -117,7 +117,7 @@ def cases_not_polygons(stage_name: str, function, class_name: str):
 
 
 def cases_many_points(stage_name: str, function):
-    """Cases for f(polygons, points, max_dist) (v4, v5); polygons built when a case runs."""
+    """Cases for f(polygons, points, max_dist) (v4 to v6); polygons built when a case runs."""
 
     def polygons():
         return good_polygons(stage_name)
@@ -205,10 +205,12 @@ CASES = [
     ),
     *cases_many_points("poly_match_v4", poly_match_rs.v4.find_all_close_polygons),
     *cases_many_points("poly_match_v5", poly_match_rs.v5.find_best_polygons),
+    *cases_many_points("poly_match_v6", poly_match_rs.v6.find_best_polygons),
     *cases_polygon_class("poly_match_v2"),
     *cases_polygon_class("poly_match_v3"),
     *cases_polygon_class("poly_match_v4"),
     *cases_polygon_class("poly_match_v5"),
+    *cases_polygon_class("poly_match_v6"),
     # v1 reads `center` from any object: objects without a usable one are rejected.
     pytest.param(
         lambda: poly_match_rs.v1.find_close_polygons([NoCenter()], POINT, 10.0),
@@ -245,7 +247,14 @@ def test_bad_input_raises_a_clear_error(call, error, pattern):
 
 @pytest.mark.parametrize(
     "stage_name",
-    ["poly_match_v1", "poly_match_v2", "poly_match_v3", "poly_match_v4", "poly_match_v5"],
+    [
+        "poly_match_v1",
+        "poly_match_v2",
+        "poly_match_v3",
+        "poly_match_v4",
+        "poly_match_v5",
+        "poly_match_v6",
+    ],
 )
 def test_good_input_of_the_bad_input_tests_is_accepted(stage_name):
     """The baseline of the cases above is valid: only the one changed argument is wrong."""

@@ -94,6 +94,10 @@ def test_measure_all_quick_times_every_version(capsys, in_py_project):
     out = capsys.readouterr().out
     for version in suites.POLY_MATCH.versions:
         timed_row(out, version)
+    header = next(line for line in out.splitlines() if line.startswith("version "))
+    assert "x limit" in header
+    [limit] = [line for line in out.splitlines() if line.startswith("limit ")]
+    assert "floor: read every vertex and point once" in limit and "ERROR" not in limit
 
 
 def test_scale_option_multiplies_points_and_polygons(capsys, in_py_project):

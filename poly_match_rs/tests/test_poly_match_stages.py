@@ -164,28 +164,38 @@ def test_find_all_close_polygons_poly_match_v4():
     assert [(positions([p], points)[0], positions(close, polygons)) for p, close in got] == expected
 
 
-def test_find_best_polygons_poly_match_v5():
-    v5 = stage("poly_match_v5")
+ONE_CALL_STAGES = ["poly_match_v5", "poly_match_v6"]
+
+
+def rust_module(stage_name: str):
+    """`poly_match_rs.vN` for the stage `poly_match_vN`."""
+    return getattr(poly_match_rs, stage_name.removeprefix("poly_match_"))
+
+
+@pytest.mark.parametrize("stage_name", ONE_CALL_STAGES)
+def test_find_best_polygons(stage_name):
+    module = stage(stage_name)
     shapes, points = mixed_shapes_example(23, 300, 40)
-    polygons = [v5.Polygon(x=x, y=y) for x, y in shapes]
-    got = poly_match_rs.v5.find_best_polygons(polygons, points, 10.0)
+    polygons = [module.Polygon(x=x, y=y) for x, y in shapes]
+    got = rust_module(stage_name).find_best_polygons(polygons, points, 10.0)
     assert canonical(got, polygons) == run_main(stage("poly_match_v0"), shapes, points, 10.0)
     assert all(any(p is q for q in points) for p, _ in got)
     # Any sequence works, not only lists.
-    again = poly_match_rs.v5.find_best_polygons(tuple(polygons), tuple(points), 10.0)
+    again = rust_module(stage_name).find_best_polygons(tuple(polygons), tuple(points), 10.0)
     assert canonical(again, polygons) == canonical(got, polygons)
 
 
-def test_find_best_polygons_in_threads_poly_match_v5():
+@pytest.mark.parametrize("stage_name", ONE_CALL_STAGES)
+def test_find_best_polygons_in_threads(stage_name):
     """The GIL is released for the search: calls from several threads at once still
     give the same answer."""
-    v5 = stage("poly_match_v5")
-    polygons, points = v5.generate_example(seed=5, scale=2)
-    expected = canonical(v5.main(polygons, points), polygons)
+    module = stage(stage_name)
+    polygons, points = module.generate_example(seed=5, scale=2)
+    expected = canonical(module.main(polygons, points), polygons)
     results = [None] * 4
 
     def work(slot):
-        results[slot] = [canonical(v5.main(polygons, points), polygons) for _ in range(20)]
+        results[slot] = [canonical(module.main(polygons, points), polygons) for _ in range(20)]
 
     threads = [threading.Thread(target=work, args=(slot,)) for slot in range(4)]
     for thread in threads:
@@ -195,8 +205,9 @@ def test_find_best_polygons_in_threads_poly_match_v5():
     assert all(run == expected for runs in results for run in runs)
 
 
-def test_area_rtol_is_the_same_in_rust_poly_match_v5():
-    assert poly_match_rs.v5.AREA_RTOL == stage("poly_match_v0").AREA_RTOL
+@pytest.mark.parametrize("stage_name", ONE_CALL_STAGES)
+def test_area_rtol_is_the_same_in_rust(stage_name):
+    assert rust_module(stage_name).AREA_RTOL == stage("poly_match_v0").AREA_RTOL
 
 
 # --------------------------------------------------------------------------------------
@@ -265,9 +276,10 @@ def test_find_close_polygons_returns_the_subclass_objects(stage_name):
     assert len(found) == 1 and found[0] is near
 
 
-def test_v5_polygon_area_poly_match_v5():
+@pytest.mark.parametrize("stage_name", ONE_CALL_STAGES)
+def test_polygon_area_computed_in_rust(stage_name):
     x, y = np.array([0.0, 2.0, 2.0, 0.0]), np.array([0.0, 0.0, 3.0, 3.0])
-    polygon = poly_match_rs.v5.Polygon(x, y)
+    polygon = rust_module(stage_name).Polygon(x, y)
     assert polygon.area == 6.0
 
 
@@ -280,11 +292,13 @@ def test_seed_api_imports():
     from poly_match_rs.v2 import Polygon as V2Polygon
     from poly_match_rs.v4 import find_all_close_polygons
     from poly_match_rs.v5 import find_best_polygons
+    from poly_match_rs.v6 import find_best_polygons as v6_find
 
     assert v1_find is poly_match_rs.v1.find_close_polygons
     assert V2Polygon is poly_match_rs.v2.Polygon
     assert callable(find_all_close_polygons) and callable(find_best_polygons)
-    for name in ("v0", "v1", "v2", "v3", "v4", "v5"):
+    assert v6_find is poly_match_rs.v6.find_best_polygons
+    for name in ("v0", "v1", "v2", "v3", "v4", "v5", "v6"):
         assert getattr(poly_match_rs, name).__doc__
 
 
