@@ -11,17 +11,21 @@ use pyo3::prelude::*;
 ///
 /// It is what no correct k-means can beat on this machine for that many iterations;
 /// it returns a meaningless number (the sum of the products), not an answer.
+fn n_iter_arg(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    int_arg(obj, "n_iter", "a positive integer")
+}
+
 #[pyfunction]
 #[pyo3(signature = (data, centroids, n_iter))]
 pub fn kmeans_distance_floor(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
     centroids: &Bound<'_, PyAny>,
-    n_iter: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = n_iter_arg)] n_iter: i64,
 ) -> PyResult<f64> {
     let data = float_matrix(data, "data")?;
     let centroids = float_matrix(centroids, "centroids")?;
-    let n_iter = positive(int_arg(n_iter, "n_iter", "a positive integer")?, "n_iter")?;
+    let n_iter = positive(n_iter, "n_iter")?;
     let (data, centroids) = (data.as_array(), centroids.as_array());
     let largest = largest_value(data.nrows(), data.ncols());
     Ok(py.detach(|| floors::kmeans_distance_floor(data, centroids, n_iter, largest))?)
