@@ -374,6 +374,35 @@ def _kmeans(name: str, call: Callable[..., Any], positional: bool) -> Export:
     )
 
 
+def _kmeans_floor() -> Export:
+    def extra():
+        data = small_data(n=5)
+        return [
+            (
+                "centroid-columns-differ-from-data",
+                (data, np.zeros((2, 3)), 2),
+                {},
+                (ValueError,),
+                "centroids",
+            ),
+            ("unknown-keyword", (data, data[:2].copy(), 2), {"k": 3}, (TypeError,), "k"),
+        ]
+
+    return Export(
+        name="ml_demos_rs.kmeans_distance_floor",
+        call=ml_demos_rs.kmeans_distance_floor,
+        valid=lambda: ((small_data(), small_data()[:3].copy(), 2), {}),
+        arguments={
+            0: ("data", "float_matrix"),
+            1: ("centroids", "float_matrix"),
+            2: ("n_iter", "count"),
+        },
+        extra_bad=extra,
+        releases_gil=True,
+        notes="the floor of the k-means benchmark: returns a meaningless number, no answer",
+    )
+
+
 def _split_indices() -> Export:
     def extra():
         y = small_labels()
@@ -884,6 +913,7 @@ def build_registry() -> dict[str, Export]:
         _kmeans("kmeans", ml_demos_rs.kmeans, positional=False),
         _kmeans("kmeans_alamano", ml_demos_rs.kmeans_alamano, positional=True),
         _kmeans("kmeans_linfa", ml_demos_rs.kmeans_linfa, positional=False),
+        _kmeans_floor(),
         _split_indices(),
         _kfold_indices(),
         _split_rows(),

@@ -68,9 +68,14 @@ def kmeans_problem(n: int, d: int, k: int, seed: int) -> KMeansProblem:
     label changes (`tol=0`): every version then runs exactly that many, linfa
     included (it has no "labels stopped changing" test of its own).
     """
+    data, _ = blobs(n, d, k, seed)
+    return _problem(data, k, seed)
+
+
+def _problem(data: np.ndarray, k: int, seed: int) -> KMeansProblem:
+    """k-means++ centroids of `data` and the iterations they need (see kmeans_problem)."""
     from sklearn.cluster import KMeans, kmeans_plusplus
 
-    data, _ = blobs(n, d, k, seed)
     init, _ = kmeans_plusplus(data, k, random_state=seed)
     reference = KMeans(k, init=init, n_init=1, algorithm="lloyd", tol=0.0, max_iter=300)
     n_iter = int(reference.fit(data).n_iter_)
@@ -90,3 +95,46 @@ def class_labels(
     values = np.array([3, -1, 7, 42, 0], dtype=np.int64)[: len(weights)]
     p = np.asarray(weights) / sum(weights)
     return values[rng.choice(len(weights), size=n_samples, p=p)]
+
+
+# ------------------------------------------------------------------------------------
+# Real input (`measure_all.py --data real`): tables shipped with scikit-learn, nothing
+# downloaded.
+
+REAL_KMEANS_NOISE = 0.05  # standard deviations of the noise added to each tiled copy
+
+
+def real_table(n: int, d: int, seed: int) -> np.ndarray:
+    """`n` rows of the first `d` columns of scikit-learn's breast-cancer table.
+
+    The 569 x 30 measurements (`load_breast_cancer`, shipped with scikit-learn) are
+    standardised (mean 0, standard deviation 1 per column, as one does before k-means),
+    then tiled to `n` rows; every row after the first 569 gets a little Gaussian noise
+    (`REAL_KMEANS_NOISE` standard deviations, drawn from `seed`) so that the copies are
+    not exact duplicates of each other.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    table = load_breast_cancer().data
+    if not 1 <= d <= table.shape[1]:
+        raise ValueError(f"the real table has {table.shape[1]} columns; d={d} is not in 1..30")
+    table = (table - table.mean(axis=0)) / table.std(axis=0)
+    table = table[:, :d]
+    data = np.resize(table, (n, d))  # repeats the rows in order
+    rng = np.random.default_rng(seed)
+    data[len(table) :] += rng.normal(0.0, REAL_KMEANS_NOISE, (max(n - len(table), 0), d))
+    return np.ascontiguousarray(data)
+
+
+@functools.lru_cache(maxsize=2)
+def real_kmeans_problem(n: int, d: int, k: int, seed: int) -> KMeansProblem:
+    """:func:`kmeans_problem` on :func:`real_table` instead of blobs (same rules)."""
+    return _problem(real_table(n, d, seed), k, seed)
+
+
+def real_class_labels(n_samples: int) -> np.ndarray:
+    """The class labels of scikit-learn's digits (1,797 labels, 10 classes), tiled to
+    `n_samples` (int64)."""
+    from sklearn.datasets import load_digits
+
+    return np.resize(load_digits().target.astype(np.int64), n_samples)

@@ -20,9 +20,9 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from ml_data import class_labels, kmeans_problem
+from ml_data import class_labels, kmeans_problem, real_class_labels, real_kmeans_problem
 
-from workshop.bench import ResultMismatch, Suite
+from workshop.bench import DataSource, Limit, ResultMismatch, Suite
 
 # ------------------------------------------------------------------------------------
 # k-means
@@ -30,6 +30,18 @@ from workshop.bench import ResultMismatch, Suite
 
 def kmeans_prepare(module, seed: int, n: int, d: int, k: int):
     return kmeans_problem(n, d, k, seed)
+
+
+def kmeans_prepare_real(module, seed: int, n: int, d: int, k: int):
+    return real_kmeans_problem(n, d, k, seed)
+
+
+def kmeans_floor(problem) -> float:
+    """The floor: `n x k x d` multiply-adds per iteration, times the iterations every
+    version runs, at full SIMD width on all cores (src/floors.rs). No answer."""
+    import ml_demos_rs
+
+    return ml_demos_rs.kmeans_distance_floor(problem.data, problem.init, problem.max_iter)
 
 
 def kmeans_run(module, problem):
@@ -94,6 +106,14 @@ KMEANS = Suite(
     params={"n": 10_000, "d": 2, "k": 5},
     quick_params={"n": 2_000, "d": 2, "k": 3},
     describe=lambda n, d, k: f"{n:,} x {d} blobs, k = {k}",
+    limit=Limit("n*k*d multiply-adds per iteration (AVX2+FMA, all cores), no answer", kmeans_floor),
+    data_sources={
+        "real": DataSource(
+            "scikit-learn's breast-cancer table (569 x 30), standardised, first d columns, "
+            "tiled to n rows with 0.05-sd noise on the copies",
+            kmeans_prepare_real,
+        )
+    },
     labels={
         "kmeans_py_scratch": "plain Python loops (baseline)",
         "kmeans_py_sklearn": "scikit-learn KMeans(algorithm='lloyd', n_init=1)",
@@ -149,6 +169,27 @@ def index_problems(parts: list[np.ndarray], n: int) -> list[str]:
 def split_prepare(module, seed: int, n: int, folds: int = 5):
     # The labels are drawn from the seed; the seed also seeds each version's shuffle.
     return {"y": class_labels(n, seed), "seed": seed, "folds": folds}
+
+
+def split_prepare_real(module, seed: int, n: int, folds: int = 5):
+    # Real labels, tiled to n; the seed only seeds each version's shuffle.
+    return {"y": real_class_labels(n), "seed": seed, "folds": folds}
+
+
+def split_floor(problem) -> tuple[int, np.ndarray]:
+    """The floor of a split: read every label once and write the n output indices once
+    (NumPy's max and arange). No answer."""
+    y = problem["y"]
+    return int(y.max()), np.arange(len(y), dtype=np.int64)
+
+
+SPLIT_LIMIT = Limit("read the labels once, write n int64 indices once (NumPy)", split_floor)
+SPLIT_REAL = {
+    "real": DataSource(
+        "the class labels of scikit-learn's digits (1,797 labels, 10 classes), tiled to n",
+        split_prepare_real,
+    )
+}
 
 
 def stratif1_run(module, problem):
@@ -212,6 +253,8 @@ STRATIF1 = Suite(
     params={"n": 100_000},
     quick_params={"n": 5_000},
     describe=lambda n: f"{n:,} imbalanced labels, 20 % test, index arrays",
+    limit=SPLIT_LIMIT,
+    data_sources=SPLIT_REAL,
     labels={
         "stratif1_py_scratch": "plain Python loops (baseline)",
         "stratif1_py_sklearn": "scikit-learn train_test_split(stratify=y)",
@@ -230,6 +273,8 @@ STRATIF2 = Suite(
     params={"n": 100_000, "folds": 5},
     quick_params={"n": 5_000, "folds": 5},
     describe=lambda n, folds: f"{n:,} imbalanced labels, {folds} folds, index arrays",
+    limit=SPLIT_LIMIT,
+    data_sources=SPLIT_REAL,
     labels={
         "stratif2_py_scratch": "plain Python loops (baseline)",
         "stratif2_py_sklearn": "scikit-learn StratifiedKFold(shuffle=True)",

@@ -22,7 +22,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 /// A read-only view of a 2-D float64 array, with clear errors for anything else.
-fn float_matrix<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<PyReadonlyArray2<'py, f64>> {
+pub(crate) fn float_matrix<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<PyReadonlyArray2<'py, f64>> {
     let expected = "a 2-D float64 array of shape (n_samples, n_features)";
     let array = numpy_array(obj, name, expected)?;
     let found = array.dtype();
@@ -50,7 +53,7 @@ fn float_matrix<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<PyReadonly
 }
 
 /// A count argument (`n_clusters`, `max_iter`, `k`) that must be positive.
-fn positive(value: i64, name: &str) -> PyResult<usize> {
+pub(crate) fn positive(value: i64, name: &str) -> PyResult<usize> {
     usize::try_from(value)
         .ok()
         .filter(|&v| v > 0)
@@ -132,7 +135,7 @@ fn owned_copy<T: numpy::Element + Clone, D: ndarray::Dimension>(
 /// a sum of `n` squared distances (up to `d * (2 * value)^2` each) overflows a float64,
 /// and the k-means++ draw (rand's weighted sampling, linfa's too) panics on the infinite
 /// total. The data must be rescaled instead.
-fn largest_value(n: usize, d: usize) -> f64 {
+pub(crate) fn largest_value(n: usize, d: usize) -> f64 {
     (f64::MAX / (4.0 * n as f64 * d.max(1) as f64)).sqrt()
 }
 

@@ -30,6 +30,46 @@ def test_measure_all_quick_times_every_version(suite):
     assert "1.00x" in done.stdout
 
 
+@pytest.mark.parametrize("suite", ["kmeans", "stratif1", "stratif2"])
+def test_the_tables_end_with_the_floor(suite):
+    done = run_script("measure_all.py", suite, "--quick")
+    assert done.returncode == 0, done.stderr
+    assert "x limit" in done.stdout
+    floor = [line for line in done.stdout.splitlines() if line.startswith("limit ")]
+    assert floor, done.stdout
+    assert "floor:" in done.stdout
+
+
+@pytest.mark.parametrize("suite", ["kmeans", "stratif1", "stratif2"])
+def test_measure_all_on_real_data(suite):
+    done = run_script("measure_all.py", suite, "--quick", "--data", "real")
+    assert done.returncode == 0, done.stderr
+    assert "data: real (" in done.stdout
+    for name in lesson_suites().SUITES[["kmeans", "stratif1", "stratif2"].index(suite)].versions:
+        timed_row(done.stdout, name)
+
+
+def test_the_real_kmeans_table_is_tiled_deterministically():
+    from ml_data import real_table
+
+    first, again = real_table(1_500, 3, 0), real_table(1_500, 3, 0)
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(first[569:1138] != first[:569], True)  # noisy copies
+    assert abs(first[:569].mean()) < 1e-12  # standardised
+    with pytest.raises(ValueError, match="d=31"):
+        real_table(10, 31, 0)
+
+
+def test_the_kmeans_floor_is_the_multiply_adds_of_the_distances():
+    import ml_demos_rs
+
+    data, init = np.ones((64, 2)), np.full((3, 2), 0.5)
+    # 2 iterations x 64 rows x 3 centroids x 2 features x (1 x 0.5)
+    assert ml_demos_rs.kmeans_distance_floor(data, init, 2) == 2 * 64 * 3 * 2 * 0.5
+    with pytest.raises(ValueError, match="centroids must have shape"):
+        ml_demos_rs.kmeans_distance_floor(data, np.ones((3, 4)), 2)
+
+
 def test_measure_one_version_and_another_baseline():
     done = run_script("measure.py", "kmeans_py_scratch", "--quick")
     assert done.returncode == 0, done.stderr

@@ -4,7 +4,9 @@
 - ``kmeans_linfa``: the same through the linfa library, for comparison;
 - ``stratified_train_test_indices`` / ``stratified_train_test_split``: a stratified
   train/test split (index arrays, or the rows themselves);
-- ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold.
+- ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold;
+- ``kmeans_distance_floor``: the floor of the k-means benchmark (its limit row), the
+  multiply-adds of the distances and nothing else; it returns no answer.
 
 The index functions are the Rust ones; the ``*_split`` functions build the row arrays
 from those indices with NumPy.
@@ -20,6 +22,7 @@ from ml_demos_rs._ml_demos_rs import (
     KMeansResult,
     kmeans,
     kmeans_alamano,
+    kmeans_distance_floor,
     kmeans_linfa,
     stratified_kfold_indices,
     stratified_train_test_indices,
@@ -29,6 +32,7 @@ __all__ = [
     "KMeansResult",
     "kmeans",
     "kmeans_alamano",
+    "kmeans_distance_floor",
     "kmeans_linfa",
     "stratified_kfold_indices",
     "stratified_kfold_split",

@@ -56,6 +56,11 @@ def kmeans_linfa(
 ) -> KMeansResult:
     """k-means by the linfa library (`n_iter` is None)."""
 
+def kmeans_distance_floor(
+    data: NDArray[np.float64], centroids: NDArray[np.float64], n_iter: int
+) -> float:
+    """The k-means floor: `n_iter` passes of `n x k x d` multiply-adds (no answer)."""
+
 def stratified_train_test_indices(
     y: NDArray[np.integer],
     test_size: float | None = 0.2,

@@ -250,3 +250,26 @@ fn non_contiguous_views_give_the_same_result() {
     assert_eq!(a.labels, b.labels);
     assert_eq!(a.centroids, b.centroids);
 }
+
+#[test]
+fn the_rows_at_a_time_loops_give_the_labels_of_the_plain_loop() {
+    // 1 to 7 features (exact distances up to 4, dot products above), row counts that
+    // are not multiples of the 16 lanes or of the 256-row chunks.
+    for (n, d, k) in [
+        (37, 1, 3),
+        (1_000, 2, 5),
+        (300, 3, 4),
+        (517, 4, 6),
+        (999, 5, 7),
+        (70, 7, 3),
+    ] {
+        let mut rng = rng_from_seed(Some(d as u64));
+        let data = Array2::from_shape_fn((n, d), |_| rng.random::<f64>() * 10.0 - 5.0);
+        let fit = fit(data.view(), &Init::KMeansPlusPlus, &options(k)).unwrap();
+        let mut direct = vec![0; n];
+        let rows = data.as_slice().unwrap();
+        nearest_by_distance(rows, fit.centroids.as_slice().unwrap(), d, &mut direct).unwrap();
+        let direct: Vec<i64> = direct.iter().map(|&j| j as i64).collect();
+        assert_eq!(fit.labels.to_vec(), direct, "{n} x {d}, k = {k}");
+    }
+}
