@@ -925,6 +925,7 @@ def build_registry() -> dict[str, Export]:
         _text("preprocess_text_ascii", releases_gil=False),
         _distinct_count("count_approx_rust_naive", on_array=False),
         _distinct_count("count_approx_rust", on_array=False),
+        _distinct_count("count_approx_fast", on_array=False),
         _distinct_count("count_approx_array", on_array=True),
         _take_iter(),
         _read_msgpack_vectors(),

@@ -1,4 +1,6 @@
-"""Seeded inputs of the distinct-count lesson: words that repeat, in a shuffled order.
+"""Inputs of the distinct-count lesson: seeded words that repeat, in a shuffled order
+(`word_stream`), and real words, those of Python's own standard library sources
+(`real_stream`, for ``measure_all.py --data real``).
 
 Every version counts the same stream: `words` (Python strings, the same `n_words`
 string objects repeated, as a word list read from a text would be) for the versions
@@ -12,6 +14,8 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+
+from workshop import corpus
 
 
 @dataclass(frozen=True)
@@ -39,3 +43,22 @@ def word_stream(n_words: int, repeats: int, seed: int) -> WordStream:
     vocabulary = [str(i) for i in range(n_words)]
     words = [vocabulary[i] for i in codes.tolist()]
     return WordStream(words, codes, n_words)
+
+
+@functools.lru_cache(maxsize=2)
+def real_stream(n_items: int) -> WordStream:
+    """The first `n_items` words of Python's standard library sources, in the order they
+    are written (the corpus repeated when it has fewer; see `workshop.corpus`).
+
+    The codes number the distinct words in the order they first appear, so the same
+    words give the same codes on every machine. Cached; treat it as read-only.
+    """
+    if n_items < 1:
+        raise ValueError(f"n_items must be >= 1, got {n_items}")
+    words = corpus.stdlib_words(n_items)
+    numbers: dict[str, int] = {}
+    codes = np.fromiter(
+        (numbers.setdefault(word, len(numbers)) for word in words), np.int64, len(words)
+    )
+    codes.flags.writeable = False
+    return WordStream(words, codes, len(numbers))

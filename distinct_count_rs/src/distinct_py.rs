@@ -5,7 +5,10 @@
 //!   Python `set` of the items and with a general-purpose generator drawing floats;
 //! - `count_approx_rust`: a Rust set of 64-bit keys (a hash of each item), a small
 //!   seeded generator and random bits instead of floats (the core of `distinct.rs`);
-//! - `count_approx_array`: the same core on a NumPy integer array, read in place while
+//! - `count_approx_fast`: Python's own (cached) hash of each item as its key, the list
+//!   read in place, and the faster core of `distinct_fast.rs` (each key keeps its coin,
+//!   a table sized once);
+//! - `count_approx_array`: the fast core on a NumPy integer array, read in place while
 //!   the GIL is released.
 //!
 //! All take `(items, epsilon=0.5, delta=0.001, seed=None)` and return an `int`. Empty
@@ -14,12 +17,13 @@
 //! (a halving that drops nothing, probability `2^-capacity`) is a `RuntimeError`.
 
 use crate::distinct::{self, tracked_capacity};
+use crate::distinct_fast::FastTracker;
 use lesson_support::args::{float_arg, numpy_array, seed_arg, seed_value_arg, type_name};
 use lesson_support::random::seeded;
 use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyIterator, PySet, PyString};
+use pyo3::types::{PyIterator, PyList, PySet, PyString, PyTuple};
 use rand::rngs::StdRng;
 use rand::Rng;
 use rustc_hash::FxHasher;
@@ -147,6 +151,53 @@ pub fn count_approx_rust(
     Ok(distinct::count_keys(keys, n_items, epsilon, delta, seed)?)
 }
 
+/// CVM on Python's own hashes: the key of an item is `hash(item)`, which a `str` keeps
+/// in the object after its first call (so reading it costs one memory access, and no
+/// pass over the characters), the items of a list or tuple are read in place, and the
+/// keys go to the fast core of `distinct_fast.rs`. Python salts string hashes per
+/// process; the fast core's estimate does not depend on the keys' values, so a seed
+/// still gives the same estimate in every process.
+#[pyfunction]
+#[pyo3(signature = (items, epsilon=0.5, delta=0.001, seed=None))]
+pub fn count_approx_fast(
+    items: &Bound<'_, PyAny>,
+    #[pyo3(from_py_with = epsilon_arg)] epsilon: f64,
+    #[pyo3(from_py_with = delta_arg)] delta: f64,
+    #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
+) -> PyResult<u64> {
+    let seed = seed_arg(seed)?;
+    // A list or a tuple is read in place (its own iterator: no call through Python's
+    // iterator protocol per item); any other collection through its iterator.
+    if let Ok(list) = items.cast_exact::<PyList>() {
+        count_hashes(list.len(), list.iter().map(Ok), epsilon, delta, seed)
+    } else if let Ok(tuple) = items.cast_exact::<PyTuple>() {
+        count_hashes(tuple.len(), tuple.iter().map(Ok), epsilon, delta, seed)
+    } else {
+        let (n_items, iterator) = sized_items(items)?;
+        count_hashes(n_items, iterator, epsilon, delta, seed)
+    }
+}
+
+/// The loop of `count_approx_fast`: `hash(item)` of every item into the fast core.
+/// Generic over the iterator, so each kind of collection gets its own compiled loop.
+fn count_hashes<'py>(
+    n_items: usize,
+    items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+    epsilon: f64,
+    delta: f64,
+    seed: Option<u64>,
+) -> PyResult<u64> {
+    let capacity = tracked_capacity(n_items, epsilon, delta)?;
+    let mut tracker = FastTracker::new(capacity, seed);
+    for (index, item) in items.enumerate() {
+        let item = item?;
+        // A negative hash becomes a large u64: the same bits, so no two hashes collide.
+        let key = item.hash().map_err(|err| not_hashable(&item, index, err))? as u64;
+        tracker.offer(key)?;
+    }
+    Ok(tracker.estimate())
+}
+
 /// An integer NumPy element as a 64-bit key: a different value gives a different key.
 trait IntegerKey: numpy::Element + Copy + Sync {
     fn key(self) -> u64;
@@ -180,16 +231,28 @@ fn count_if_dtype<T: IntegerKey>(
         .map_err(|err| PyValueError::new_err(format!("items cannot be read: {err}")))?;
     let view = readonly.as_array();
     let n_items = view.len();
+    let capacity = tracked_capacity(n_items, epsilon, delta)?;
     // No Python object is touched from here on: other threads may run meanwhile.
-    let estimate = array.py().detach(|| {
-        let keys = view.iter().map(|&value| Ok(value.key()));
-        distinct::count_keys(keys, n_items, epsilon, delta, seed)
+    let estimate = array.py().detach(|| -> lesson_support::Result<u64> {
+        let mut tracker = FastTracker::new(capacity, seed);
+        // A contiguous array is a plain slice: the tightest loop, one read per value.
+        if let Some(values) = view.as_slice() {
+            for &value in values {
+                tracker.offer(value.key())?;
+            }
+        } else {
+            for &value in view.iter() {
+                tracker.offer(value.key())?;
+            }
+        }
+        Ok(tracker.estimate())
     })?;
     Ok(Some(estimate))
 }
 
 /// CVM on a 1-D NumPy array of integers (any width, signed or not), read in place
-/// (never copied, unless its byte order is not the machine's) with the GIL released.
+/// (never copied, unless its byte order is not the machine's) with the GIL released,
+/// by the fast core of `distinct_fast.rs`.
 #[pyfunction]
 #[pyo3(signature = (items, epsilon=0.5, delta=0.001, seed=None))]
 pub fn count_approx_array(

@@ -17,8 +17,8 @@ import types
 
 import numpy as np
 import pytest
-from distinct_count_testing import lesson_suites, run_script, version
-from distinct_data import word_stream
+from distinct_count_testing import lesson_suites, run_python, run_script, version
+from distinct_data import real_stream, word_stream
 
 import distinct_count_rs
 from workshop.bench import ResultMismatch, measure_all_main
@@ -28,11 +28,14 @@ ESTIMATORS = [
     "distinct_py_cvm",
     "distinct_rust_naive",
     "distinct_rust_hashed",
+    "distinct_rust_fast",
     "distinct_rust_array",
 ]
 RUST = ESTIMATORS[1:]
-# Versions that hash strings the same way in every process (see the module docstring).
-STRING_SAFE = {"distinct_rust_hashed"}
+# Versions whose estimate on strings is the same in every process (see the module
+# docstring; the fast core's estimate does not depend on the keys' values).
+STRING_SAFE = {"distinct_rust_hashed", "distinct_rust_fast"}
+ON_OBJECTS = ["distinct_rust_naive", "distinct_rust_hashed", "distinct_rust_fast"]
 
 
 def estimate(name: str, stream, epsilon: float = 0.5, seed: int | None = 0, words=False) -> int:
@@ -115,11 +118,14 @@ def test_seed_none_draws_a_seed_and_still_estimates(name):
     assert all(abs(g - 20_000) <= 0.5 * 20_000 for g in got), got
 
 
-@pytest.mark.parametrize("name", ["distinct_rust_naive", "distinct_rust_hashed"])
+@pytest.mark.parametrize("name", ON_OBJECTS)
 def test_any_hashable_items(name):
     function = version(name).main
     items = [("a", 1), ("b", 2), ("a", 1), 3.5, 3.5, "c", b"c", None, None, frozenset({1})]
-    assert function(items, 0.5, 0) == len(set(items)) == 7
+    # Python's hash("c") == hash(b"c"): the one collision here for Python-hash keys.
+    collisions = 1 if name == "distinct_rust_fast" else 0
+    assert hash("c") == hash(b"c")
+    assert function(items, 0.5, 0) == len(set(items)) - collisions == 7 - collisions
     assert function(range(300), 0.5, 0) == 300
     assert function({"x": 1, "y": 2}, 0.5, 0) == 2  # a dict: its keys
 
@@ -128,6 +134,7 @@ def test_keys_are_hashes_so_equal_hashes_count_once():
     # The documented price of storing hashes: hash(-1) == hash(-2) in Python.
     assert hash(-1) == hash(-2)
     assert distinct_count_rs.count_approx_rust([-1, -2], seed=0) == 1
+    assert distinct_count_rs.count_approx_fast([-1, -2], seed=0) == 1
     assert distinct_count_rs.count_approx_rust_naive([-1, -2], seed=0) == 2  # a real set
 
 
@@ -160,6 +167,7 @@ def call(name: str, items, **kwargs):
     function = {
         "distinct_rust_naive": distinct_count_rs.count_approx_rust_naive,
         "distinct_rust_hashed": distinct_count_rs.count_approx_rust,
+        "distinct_rust_fast": distinct_count_rs.count_approx_fast,
         "distinct_rust_array": distinct_count_rs.count_approx_array,
     }[name]
     return function(items, **kwargs)
@@ -196,7 +204,7 @@ def test_empty_input_is_refused(name):
         call(name, empty)
 
 
-@pytest.mark.parametrize("name", ["distinct_py_cvm", "distinct_rust_naive", "distinct_rust_hashed"])
+@pytest.mark.parametrize("name", ["distinct_py_cvm", *ON_OBJECTS])
 def test_items_without_a_length_are_refused(name):
     with pytest.raises(TypeError, match="items must"):
         call(name, (i for i in range(10)))
@@ -204,10 +212,39 @@ def test_items_without_a_length_are_refused(name):
         call(name, 3)
 
 
-@pytest.mark.parametrize("name", ["distinct_rust_naive", "distinct_rust_hashed"])
+@pytest.mark.parametrize("name", ON_OBJECTS)
 def test_unhashable_items_are_named(name):
     with pytest.raises(TypeError, match=r"items\[1\] must be hashable"):
         call(name, [1, [2], 3])
+    with pytest.raises(TypeError, match=r"items\[2\] must be hashable"):
+        call(name, ("a", "b", {"c": 1}))
+
+
+def test_distinct_rust_fast_survives_a_hash_that_changes_the_list():
+    # A __hash__ may run any Python code, even empty the list being counted: the list
+    # is then read only as far as it goes, and nothing crashes.
+    items: list = []
+
+    class Emptier:
+        def __hash__(self):
+            items.clear()
+            return 7
+
+    items.extend(["a", Emptier(), "b", "c"])
+    assert distinct_count_rs.count_approx_fast(items, seed=0) == 2
+
+
+def test_distinct_rust_fast_gives_the_same_estimate_in_every_process():
+    # Python salts string hashes per process (PYTHONHASHSEED); the fast core's estimate
+    # depends on the seed and the order of the items, not on the hashes' values.
+    code = (
+        "import distinct_count_rs; from distinct_data import word_stream; "
+        "print(distinct_count_rs.count_approx_fast(word_stream(30_000, 3, 9).words, seed=4))"
+    )
+    estimates = {run_python(code, hash_seed).strip() for hash_seed in ("1", "2", "3")}
+    assert len(estimates) == 1, estimates
+    (estimate,) = estimates
+    assert abs(int(estimate) - 30_000) <= 0.15 * 30_000
 
 
 @pytest.mark.parametrize(
@@ -293,8 +330,35 @@ def test_measure_all_fails_on_a_wrong_version(monkeypatch, capsys):
     assert measure_all_main("distinct_wrong_suites", ["distinct", "--quick"]) == 0
 
 
-def test_measure_all_distinct_quick_checks_and_times_every_version():
-    done = run_script("measure_all.py", "distinct", "--quick")
+@pytest.mark.parametrize("data", ["generated", "real"])
+def test_measure_all_quick_checks_and_times_every_version_and_the_floors(data):
+    done = run_script("measure_all.py", "--quick", "--data", data)
     assert done.returncode == 0, done.stdout + done.stderr
     for name in ["distinct_py_exact", *ESTIMATORS]:
         timed_row(done.stdout, name)
+    # Both tables end with their floor and show each version's distance to it.
+    assert done.stdout.count("x limit") == 2, done.stdout
+    assert "floor: reading each item's cached hash once" in done.stdout
+    assert "floor: one pass over the int64 codes" in done.stdout
+
+
+def test_real_words_and_their_codes_are_the_same_stream():
+    stream = real_stream(50_000)
+    assert len(stream.words) == len(stream.codes) == 50_000
+    assert stream.n_words == len(set(stream.words)) == len(np.unique(stream.codes))
+    # Equal words, equal codes: the first occurrence of each code is the word's number.
+    first = {}
+    for word, code in zip(stream.words, stream.codes.tolist(), strict=True):
+        assert first.setdefault(word, code) == code
+    assert sorted(first.values()) == list(range(stream.n_words))
+
+
+def test_the_fast_core_depends_on_which_items_are_equal_not_on_their_keys():
+    # The words (keyed by Python's salted hashes) and their int64 codes are the same
+    # stream: with the same seed, count_approx_fast and count_approx_array agree exactly.
+    stream = word_stream(40_000, 3, 3)
+    for seed in range(4):
+        from_words = distinct_count_rs.count_approx_fast(stream.words, seed=seed)
+        assert from_words == distinct_count_rs.count_approx_array(stream.codes, seed=seed)
+        assert from_words == distinct_count_rs.count_approx_fast(tuple(stream.words), seed=seed)
+        assert from_words == distinct_count_rs.count_approx_fast(stream.codes.tolist(), seed=seed)

@@ -21,6 +21,14 @@ def count_approx_rust(
 ) -> int:
     """Approximate number of distinct items (CVM) on 64-bit hashes in a Rust set."""
 
+def count_approx_fast(
+    items: Collection[Hashable],
+    epsilon: float = 0.5,
+    delta: float = 0.001,
+    seed: int | None = None,
+) -> int:
+    """Approximate number of distinct items (CVM) on Python's own hashes, fast core."""
+
 def count_approx_array(
     items: NDArray[np.integer],
     epsilon: float = 0.5,
