@@ -172,7 +172,7 @@ fn nearest_by_columns(
         best.copy_from_slice(&best_index[..best.len()]);
     }
     // stub:
-    // todo_exercise!("kmeans_rust_scratch", "for LANES rows at once, the squared distance to each centroid, keeping the smallest (first on ties) and its index")
+    // nearest.fill(0); // every row in cluster 0 until this is written (the check fails)
     // end exercise: kmeans_rust_scratch intermediate
 }
 
@@ -210,7 +210,7 @@ fn nearest_by_product<const FMA: bool>(
         best.copy_from_slice(&best_index[..best.len()]);
     }
     // stub:
-    // todo_exercise!("kmeans_rust_scratch", "for LANES rows at once, the score offsets[j] - 2 x.c'_j of each centroid, keeping the smallest (first on ties) and its index")
+    // nearest.fill(0); // every row in cluster 0 until this is written (the check fails)
     // end exercise: kmeans_rust_scratch intermediate
 }
 
