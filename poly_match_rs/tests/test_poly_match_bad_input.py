@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from poly_match_testing import stage
+from poly_match_testing import RUST_STAGES, stage
 
 import poly_match_rs
 
@@ -245,17 +245,7 @@ def test_bad_input_raises_a_clear_error(call, error, pattern):
         call()
 
 
-@pytest.mark.parametrize(
-    "stage_name",
-    [
-        "poly_match_v1",
-        "poly_match_v2",
-        "poly_match_v3",
-        "poly_match_v4",
-        "poly_match_v5",
-        "poly_match_v6",
-    ],
-)
+@pytest.mark.parametrize("stage_name", RUST_STAGES)
 def test_good_input_of_the_bad_input_tests_is_accepted(stage_name):
     """The baseline of the cases above is valid: only the one changed argument is wrong."""
     polygons = good_polygons(stage_name)
