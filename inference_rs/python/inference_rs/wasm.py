@@ -54,8 +54,13 @@ _STORES: weakref.WeakSet = weakref.WeakSet()
 
 @atexit.register
 def _release_at_exit() -> None:
+    # Stores first, then the modules and engines they were made from: a wasmtime object
+    # still alive at teardown is freed after the package's own functions are gone.
     for store in list(_STORES):
         store.close()
+    for engine, module in _COMPILED.values():
+        module.close()
+        engine.close()
     _COMPILED.clear()
 
 
