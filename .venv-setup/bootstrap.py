@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -71,7 +72,14 @@ def lesson_setting(lesson: str, table: str, key: str) -> str | None:
 
 
 def say(message: str) -> None:
-    print(f"[setup] {message}", flush=True)
+    # Wrapped to fit a terminal (a long list of lessons stays readable); lines already
+    # broken by the caller are kept.
+    lines = [
+        wrapped
+        for line in message.splitlines() or [""]
+        for wrapped in textwrap.wrap(line, width=96, subsequent_indent="    ") or [""]
+    ]
+    print("\n".join(f"[setup] {line}" for line in lines), flush=True)
 
 
 def venv_python() -> Path:
