@@ -223,7 +223,7 @@ pub fn decode_stream<R: BufRead>(
     let mut skipped = Skipped::default();
     for index in 0.. {
         let offset = reader.count;
-        let buffered = reader.fill_buf().map_err(io_error)?;
+        let buffered = fill(&mut reader)?;
         if buffered.is_empty() {
             break; // the end of the stream, between two items
         }
@@ -266,7 +266,7 @@ pub fn decode_stream<R: BufRead>(
         };
         let mut got = 0_usize;
         while got < length {
-            let buffered = reader.fill_buf().map_err(io_error)?;
+            let buffered = fill(&mut reader)?;
             if buffered.is_empty() {
                 break;
             }
@@ -310,6 +310,19 @@ pub fn vector_bytes(dim: usize) -> Result<usize> {
                 u32::MAX as usize / F32_BYTES
             ))
         })
+}
+
+/// The reader's buffered bytes (refilled when empty; empty at the end of the data),
+/// trying again when a read is interrupted by a signal, as `read_exact` does.
+fn fill<R: BufRead>(reader: &mut R) -> Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Ok(_) => break,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(io_error(err)),
+        }
+    }
+    reader.fill_buf().map_err(io_error)
 }
 
 /// A reader that counts the bytes read through it (for the offsets in error messages).
