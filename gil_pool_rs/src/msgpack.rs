@@ -121,14 +121,87 @@ pub fn most_vectors(stream_bytes: u64, dim: usize) -> usize {
     usize::try_from(stream_bytes / per_item).unwrap_or(usize::MAX)
 }
 
+/// Writes the payload of one item into its row, piece after piece, as the pieces arrive
+/// from the read buffer: bytes `at..` of the row's little-endian encoding come next.
+///
+/// A piece ends where the read buffer ends, which can be in the middle of a float32:
+/// its first bytes wait in `partial` until the next piece completes it.
+struct RowWriter<'a> {
+    row: &'a mut [f32],
+    at: usize,
+    partial: [u8; F32_BYTES],
+}
+
+impl<'a> RowWriter<'a> {
+    fn new(row: &'a mut [f32]) -> Self {
+        Self {
+            row,
+            at: 0,
+            partial: [0; F32_BYTES],
+        }
+    }
+
+    fn write(&mut self, mut piece: &[u8]) {
+        // first the rest of a value split by the previous piece
+        while self.at % F32_BYTES != 0 {
+            let Some((&byte, rest)) = piece.split_first() else {
+                return;
+            };
+            self.push_partial(byte);
+            piece = rest;
+        }
+        // then whole values, decoded straight from the read buffer into the row
+        let whole = piece.len() - piece.len() % F32_BYTES;
+        let (values, tail) = piece.split_at(whole);
+        let first = self.at / F32_BYTES;
+        if let Some(row) = self.row.get_mut(first..first + whole / F32_BYTES) {
+            decode_row(values, row);
+        }
+        self.at += whole;
+        // and the first bytes of a value the next piece completes
+        for &byte in tail {
+            self.push_partial(byte);
+        }
+    }
+
+    fn push_partial(&mut self, byte: u8) {
+        if let Some(slot) = self.partial.get_mut(self.at % F32_BYTES) {
+            *slot = byte;
+        }
+        self.at += 1;
+        if self.at % F32_BYTES == 0 {
+            if let Some(value) = self.row.get_mut(self.at / F32_BYTES - 1) {
+                *value = f32::from_le_bytes(self.partial);
+            }
+        }
+    }
+}
+
+/// The payload length announced by the msgpack `bin` header at the start of `buffered`
+/// (bin 8, 16 or 32: a marker byte, then the length in 1, 2 or 4 big-endian bytes), or
+/// `None` when `buffered` does not start with a whole `bin` header.
+fn bin_header(buffered: &[u8]) -> Option<(u32, usize)> {
+    const BIN8: u8 = 0xc4;
+    const BIN16: u8 = 0xc5;
+    const BIN32: u8 = 0xc6;
+    match *buffered {
+        [BIN8, n, ..] => Some((u32::from(n), 2)),
+        [BIN16, a, b, ..] => Some((u32::from(u16::from_be_bytes([a, b])), 3)),
+        [BIN32, a, b, c, d, ..] => Some((u32::from_be_bytes([a, b, c, d]), 5)),
+        _ => None,
+    }
+}
+
 /// Decode a msgpack stream of `bin` items, each `dim` little-endian float32 values, into
 /// consecutive rows of `rows` (row-major, `dim` values per row); returns the number of
 /// rows written and the items of another length that were skipped.
 ///
-/// The stream is read item by item (through a small buffer: no copy of the whole file
-/// in memory). Items of another length are skipped when `skip_wrong_length`, else they
-/// are a ValueError; a truncated item or another msgpack type is a ValueError naming the
-/// item and its byte offset; more vectors than rows is a ValueError.
+/// The stream is read through the reader's buffer (no copy of the whole file in
+/// memory), and each vector is decoded straight from that buffer into its row: no
+/// buffer per item, so the bytes are moved once from the read buffer to the array.
+/// Items of another length are skipped when `skip_wrong_length`, else they are a
+/// ValueError; a truncated item or another msgpack type is a ValueError naming the item
+/// and its byte offset; more vectors than rows is a ValueError.
 pub fn decode_stream<R: BufRead>(
     reader: R,
     rows: &mut [f32],
@@ -144,19 +217,27 @@ pub fn decode_stream<R: BufRead>(
         inner: reader,
         count: 0,
     };
-    // Grown by the data itself, never sized from `dim` or from a length the data
-    // announces: memory follows what the file holds.
-    let mut item = Vec::new();
+    let n_rows = rows.len() / dim;
     let mut rows_left = rows.chunks_exact_mut(dim);
     let mut written = 0_usize;
     let mut skipped = Skipped::default();
     for index in 0.. {
         let offset = reader.count;
-        if reader.fill_buf().map_err(io_error)?.is_empty() {
+        let buffered = fill(&mut reader)?;
+        if buffered.is_empty() {
             break; // the end of the stream, between two items
         }
-        let length = match rmp::decode::read_bin_len(&mut reader) {
-            Ok(length) => length,
+        // The header, read from the buffer when it is all there (nearly always); else,
+        // and for anything that is not a `bin` header, by rmp (which names the marker).
+        let header = match bin_header(buffered) {
+            Some((length, header_bytes)) => {
+                reader.consume(header_bytes);
+                Ok(length)
+            }
+            None => rmp::decode::read_bin_len(&mut reader),
+        };
+        let length = match header {
+            Ok(length) => item_length(length),
             Err(ValueReadError::TypeMismatch(marker)) => {
                 return Err(corrupt(
                     index,
@@ -172,35 +253,47 @@ pub fn decode_stream<R: BufRead>(
                 ))
             }
         };
-        if item_length(length) != item_bytes && !skip_wrong_length {
-            return Err(wrong_length(index, item_length(length), dim));
+        let is_vector = length == item_bytes;
+        if !is_vector && !skip_wrong_length {
+            return Err(wrong_length(index, length, dim));
         }
-        item.clear();
-        let got = (&mut reader)
-            .take(u64::from(length))
-            .read_to_end(&mut item)
-            .map_err(io_error)?;
-        if got != item_length(length) {
+        // The item's row (none for an item that is skipped or has no row left): the
+        // payload is decoded into it piece by piece, as the read buffer holds it.
+        let mut row = if is_vector {
+            rows_left.next().map(RowWriter::new)
+        } else {
+            None
+        };
+        let mut got = 0_usize;
+        while got < length {
+            let buffered = fill(&mut reader)?;
+            if buffered.is_empty() {
+                break;
+            }
+            let piece = buffered.get(..length - got).unwrap_or(buffered);
+            if let Some(row) = row.as_mut() {
+                row.write(piece);
+            }
+            let taken = piece.len();
+            reader.consume(taken);
+            got += taken;
+        }
+        if got != length {
             return Err(corrupt(
                 index,
                 offset,
                 &format!("the item announces {length} bytes but the data ends after {got} (truncated file?)"),
             ));
         }
-        if item.len() != item_bytes {
-            if skip_wrong_length {
-                skipped.add(index, item.len());
-                continue;
-            }
-            return Err(wrong_length(index, item.len(), dim));
+        if !is_vector {
+            skipped.add(index, length);
+            continue;
         }
-        let Some(row) = rows_left.next() else {
+        if row.is_none() {
             return Err(Error::value(format!(
-                "more vectors than the {} rows made for them (item {index}): the data grew while it was read?",
-                rows.len() / dim
+                "more vectors than the {n_rows} rows made for them (item {index}): the data grew while it was read?",
             )));
-        };
-        decode_row(&item, row);
+        }
         written += 1;
     }
     Ok((written, skipped))
@@ -217,6 +310,19 @@ pub fn vector_bytes(dim: usize) -> Result<usize> {
                 u32::MAX as usize / F32_BYTES
             ))
         })
+}
+
+/// The reader's buffered bytes (refilled when empty; empty at the end of the data),
+/// trying again when a read is interrupted by a signal, as `read_exact` does.
+fn fill<R: BufRead>(reader: &mut R) -> Result<&[u8]> {
+    loop {
+        match reader.fill_buf() {
+            Ok(_) => break,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(io_error(err)),
+        }
+    }
+    reader.fill_buf().map_err(io_error)
 }
 
 /// A reader that counts the bytes read through it (for the offsets in error messages).
@@ -401,6 +507,56 @@ mod tests {
                 "item 1 has"
             };
             assert!(err.contains(expected), "{err}");
+        }
+    }
+
+    /// The decoder reads through the reader's buffer, whose end can fall anywhere: in a
+    /// header, in a float32 value, between two items. Every buffer size gives the same
+    /// rows (and the same errors, at the same offsets) as the whole stream in memory.
+    #[test]
+    fn any_read_buffer_size_gives_the_same_rows_and_errors() {
+        let mut data = Vec::new();
+        for (v, dim) in [(0, 3), (1, 3), (2, 2), (3, 3), (4, 100), (5, 3)] {
+            let values: Vec<f32> = (0..dim).map(|i| (v * 1000 + i) as f32 - 0.25).collect();
+            data.extend(pack_bin(&vector_bytes(&values)));
+        }
+        data.extend([0xc6, 0, 0, 0, 12]); // bin 32 for a 12-byte payload
+        data.extend(vector_bytes(&[7.0, 8.0, 9.0]));
+        let in_memory = |data: &[u8], skip| {
+            let mut rows = vec![0.0_f32; most_vectors(data.len() as u64, 3) * 3];
+            decode_stream(data, &mut rows, 3, skip).map(|(count, skipped)| {
+                rows.truncate(count * 3);
+                (rows, skipped)
+            })
+        };
+        let (expected, skipped) = in_memory(&data, true).unwrap();
+        assert_eq!(expected.len(), 5 * 3);
+        assert_eq!(expected[12..], [7.0, 8.0, 9.0]);
+        assert_eq!(skipped.count, 2);
+        let truncated = &data[..data.len() - 6];
+        let mut foreign = data.clone();
+        foreign.push(0x90); // an empty msgpack array after the last item
+        for capacity in 1..=40 {
+            for (stream, skip) in [
+                (&data[..], true),
+                (&data[..], false),
+                (truncated, true),
+                (&foreign[..], true),
+            ] {
+                let mut rows = vec![0.0_f32; most_vectors(stream.len() as u64, 3) * 3];
+                let reader = std::io::BufReader::with_capacity(capacity, stream);
+                let got = decode_stream(reader, &mut rows, 3, skip).map(|(count, skipped)| {
+                    rows.truncate(count * 3);
+                    (rows, skipped)
+                });
+                match (got, in_memory(stream, skip)) {
+                    (Ok(got), Ok(want)) => assert_eq!(got, want, "capacity {capacity}"),
+                    (Err(got), Err(want)) => {
+                        assert_eq!(got.to_string(), want.to_string(), "capacity {capacity}");
+                    }
+                    (got, want) => panic!("capacity {capacity}: {got:?} against {want:?}"),
+                }
+            }
         }
     }
 

@@ -7,10 +7,14 @@
 //! - bit 6 clear: `dim` = 1 + bits 0-5 (1 to 64 float32 values, vectors the fuzzer can
 //!   write); bit 6 set: `dim` = 2 to the power bits 0-5 (up to 2^63: sizes no file
 //!   holds, which must be refused or give no rows, never allocate).
+//!
+//! The same file is then read through small read buffers (1, 5 and 64 bytes), whose ends
+//! fall inside headers and float32 values: the rows, or the error, must be the same.
 #![no_main]
 
-use _gil_pool_rs::msgpack::{most_vectors, read_vectors, F32_BYTES};
+use _gil_pool_rs::msgpack::{decode_stream, most_vectors, read_vectors, F32_BYTES};
 use libfuzzer_sys::fuzz_target;
+use std::io::BufReader;
 
 fuzz_target!(|input: &[u8]| {
     let Some((&head, file)) = input.split_first() else {
@@ -22,7 +26,30 @@ fuzz_target!(|input: &[u8]| {
     } else {
         1_usize << (head & 0x3f)
     };
-    match read_vectors(file, dim, skip_wrong_length) {
+    let in_memory = read_vectors(file, dim, skip_wrong_length);
+    if dim <= 64 {
+        for capacity in [1, 5, 64] {
+            let mut rows = vec![0.0_f32; most_vectors(file.len() as u64, dim) * dim];
+            let reader = BufReader::with_capacity(capacity, file);
+            let buffered = decode_stream(reader, &mut rows, dim, skip_wrong_length);
+            match (&in_memory, buffered) {
+                (Ok((vectors, skipped)), Ok((count, buffered_skipped))) => {
+                    assert_eq!(*skipped, buffered_skipped);
+                    assert_eq!(count, vectors.nrows());
+                    let same = vectors
+                        .iter()
+                        .zip(&rows)
+                        .all(|(a, b)| a.to_bits() == b.to_bits());
+                    assert!(same, "read buffer of {capacity} bytes: other rows");
+                }
+                (Err(err), Err(buffered_err)) => {
+                    assert_eq!(err.to_string(), buffered_err.to_string());
+                }
+                (want, got) => panic!("read buffer of {capacity} bytes: {got:?}, not {want:?}"),
+            }
+        }
+    }
+    match in_memory {
         Ok((vectors, skipped)) => {
             let (rows, cols) = vectors.dim();
             assert_eq!(cols, dim);
