@@ -133,20 +133,66 @@ static BYTE_CLASSES: [u8; 256] = byte_classes();
 const BLOCK: usize = 64;
 
 /// Three bit masks of a block of 64 bytes, bit `i` for byte `i`: the ASCII separators,
-/// the capital ASCII letters, and the bytes of 0x80 and above (outside ASCII). Written
-/// as a plain loop of comparisons, which the compiler turns into vector instructions
-/// (16, 32 or 64 bytes compared at once, whatever the processor has).
+/// the capital ASCII letters, and the bytes of 0x80 and above (outside ASCII).
 #[inline(always)]
 fn block_masks(block: &[u8; BLOCK]) -> (u64, u64, u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        block_masks_sse2(block)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        block_masks_portable(block)
+    }
+}
+
+/// [`block_masks`] as a plain loop of comparisons, byte by byte: the version for
+/// processors other than x86-64, and the reference the SSE2 version is tested against.
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn block_masks_portable(block: &[u8; BLOCK]) -> (u64, u64, u64) {
     let (mut separators, mut capitals, mut high) = (0u64, 0u64, 0u64);
     for (i, &byte) in block.iter().enumerate() {
         // The same ASCII separators as `byte_classes`: \t to \r, \x1c to \x1f, space.
-        let separator = byte == b' ' || byte.wrapping_sub(b'\t') < 5 || byte.wrapping_sub(0x1c) < 4;
+        let separator = byte.wrapping_sub(b'\t') < 5 || byte.wrapping_sub(0x1c) < 5;
         separators |= u64::from(separator) << i;
         capitals |= u64::from(byte.is_ascii_uppercase()) << i;
         high |= u64::from(byte >= 0x80) << i;
     }
     (separators, capitals, high)
+}
+
+/// [`block_masks`] with SSE2 (every x86-64 processor has it): 16 bytes compared at once,
+/// and `movemask` gathers one bit per byte. The comparisons are of signed bytes, so a
+/// byte of 0x80 and above is negative: it is in none of the ranges, and the block is
+/// read byte by byte anyway when `high` is not zero.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+#[inline(always)]
+fn block_masks_sse2(block: &[u8; BLOCK]) -> (u64, u64, u64) {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is part of x86-64 itself, so its instructions are there on every
+    // processor this code is compiled for; `loadu` reads the 16 bytes of `chunk` (no
+    // alignment needed).
+    unsafe {
+        let between = |v: __m128i, low: i8, high: i8| {
+            // low <= v <= high
+            _mm_and_si128(
+                _mm_cmpgt_epi8(v, _mm_set1_epi8(low - 1)),
+                _mm_cmplt_epi8(v, _mm_set1_epi8(high + 1)),
+            )
+        };
+        let (mut separators, mut capitals, mut high) = (0u64, 0u64, 0u64);
+        for (k, chunk) in block.chunks_exact(16).enumerate() {
+            let v = _mm_loadu_si128(chunk.as_ptr().cast());
+            let separator = _mm_or_si128(between(v, 0x09, 0x0d), between(v, 0x1c, 0x20));
+            let capital = between(v, b'A' as i8, b'Z' as i8);
+            let shift = 16 * k;
+            separators |= u64::from(_mm_movemask_epi8(separator) as u16) << shift;
+            capitals |= u64::from(_mm_movemask_epi8(capital) as u16) << shift;
+            high |= u64::from(_mm_movemask_epi8(v) as u16) << shift;
+        }
+        (separators, capitals, high)
+    }
 }
 
 /// The bits `from..to` of a 64-bit mask (`from` < 64, `to` <= 64).
@@ -524,6 +570,79 @@ mod tests {
         );
         assert!(long_words("").is_empty());
         assert_eq!(long_words("word"), [("word", AsciiLowercase)]); // no separator at the end
+    }
+
+    #[test]
+    fn the_block_masks_mark_every_byte_value_as_the_byte_classes_do() {
+        for first in (0..=255u8).step_by(BLOCK) {
+            // Each byte value once, in every position of the block in turn.
+            for rotation in 0..BLOCK {
+                let block: [u8; BLOCK] =
+                    std::array::from_fn(|i| first.wrapping_add(((i + rotation) % BLOCK) as u8));
+                let (separators, capitals, high) = block_masks(&block);
+                assert_eq!((separators, capitals, high), block_masks_portable(&block));
+                for (i, &byte) in block.iter().enumerate() {
+                    let class = BYTE_CLASSES[usize::from(byte)];
+                    assert_eq!(separators >> i & 1 == 1, class == SEPARATOR, "{byte:#x}");
+                    assert_eq!(capitals >> i & 1 == 1, class == CAPITAL, "{byte:#x}");
+                    assert_eq!(high >> i & 1 == 1, class == NOT_ASCII, "{byte:#x}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_block_scan_finds_the_words_of_the_split_in_long_texts() {
+        // A seeded mix of words, capitals, every ASCII separator and a few characters
+        // outside ASCII: many 64-byte blocks, words across their ends.
+        let pieces = [
+            "self",
+            "Self",
+            "return",
+            "x",
+            "ab",
+            "abc",
+            "ABCD",
+            "a\u{1c}b",
+            "Straße",
+            "été",
+            "\u{a0}",
+            "\u{2003}",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\u{b}\u{c}\r",
+            "\u{1f}",
+            "\u{0}",
+            "self.assertEqual(result,",
+            "VeryLongIdentifierName_",
+            "😀😀😀😀",
+        ];
+        let mut state = 12345u64;
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            if state >> 62 == 0 {
+                text.push(' ');
+            }
+        }
+        let words: Vec<(&str, WordKind)> = long_words(&text);
+        let split: Vec<&str> = python_words(&text).filter(|w| is_long_enough(w)).collect();
+        assert_eq!(words.iter().map(|(w, _)| *w).collect::<Vec<_>>(), split);
+        for (word, kind) in words {
+            let expected = if !word.is_ascii() {
+                WordKind::Unicode
+            } else if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                WordKind::Ascii
+            } else {
+                WordKind::AsciiLowercase
+            };
+            assert_eq!(kind, expected, "{word}");
+        }
     }
 
     #[test]
