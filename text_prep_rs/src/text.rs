@@ -424,10 +424,11 @@ fn le_u32(bytes: &[u8]) -> u64 {
 }
 
 impl<'t> RecentWords<'t> {
-    /// The number of slots (a power of two): 4,096 slots of 32 bytes, 128 KiB, which stay
-    /// in the processor's fastest caches (a larger table finds more words again but
-    /// waits for memory on most lookups; measured on the standard library's sources).
-    pub const SLOTS: usize = 1 << 12;
+    /// The number of slots (a power of two): 16,384 slots of 32 bytes, 512 KiB, about
+    /// the size of the processor's second-level cache. Measured on both texts of the
+    /// lesson: 4,096 slots miss too many words of the generated text (3,615 distinct
+    /// kept words), 32,768 make every lookup of the real text wait for memory.
+    pub const SLOTS: usize = 1 << 14;
 
     /// A cache for the words of `text` (the words looked up are slices of it).
     pub fn new(text: &'t str) -> Self {
