@@ -93,7 +93,8 @@ pub fn preprocess_text_interned<'py>(
 /// A new Python `str` of the ASCII `word`, lowercased on the way in when `lowercase` is
 /// true: the characters are written straight into the string's own memory (no Rust
 /// buffer, and none of the UTF-8 decoding that `PyString::new` does for any text).
-/// A word with a byte outside ASCII goes through `PyString::new` instead.
+/// A word with a byte outside ASCII (never given by the scan as an ASCII word) is
+/// lowercased with the full Unicode rules and goes through `PyString::new` instead.
 #[allow(unsafe_code)]
 fn ascii_string<'py>(
     py: Python<'py>,
