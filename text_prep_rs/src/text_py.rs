@@ -90,10 +90,46 @@ pub fn preprocess_text_interned<'py>(
     Ok(words)
 }
 
+/// A new Python `str` of the ASCII `word`, lowercased on the way in when `lowercase` is
+/// true: the characters are written straight into the string's own memory (no Rust
+/// buffer, and none of the UTF-8 decoding that `PyString::new` does for any text).
+/// A word with a byte outside ASCII (never given by the scan as an ASCII word) is
+/// lowercased with the full Unicode rules and goes through `PyString::new` instead.
+#[allow(unsafe_code)]
+fn ascii_string<'py>(
+    py: Python<'py>,
+    word: &str,
+    lowercase: bool,
+) -> PyResult<Bound<'py, PyString>> {
+    if !word.is_ascii() {
+        return Ok(PyString::new(py, &word.to_lowercase()));
+    }
+    let len = pyo3::ffi::Py_ssize_t::try_from(word.len())?;
+    // SAFETY: `PyUnicode_New(len, 127)` makes a compact ASCII string of `len` characters
+    // (its one-byte data, of `len` bytes plus the final NUL it writes itself), or
+    // returns NULL with an exception set, which `from_owned_ptr_or_err` turns into an
+    // error. We fill its `len` data bytes with ASCII bytes, as such a string requires,
+    // before any Python code can see it; it is a `str`, so the cast holds.
+    unsafe {
+        let string = Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_New(len, 127))?;
+        let data = pyo3::ffi::PyUnicode_1BYTE_DATA(string.as_ptr());
+        let out = std::slice::from_raw_parts_mut(data, word.len());
+        if lowercase {
+            for (out, byte) in out.iter_mut().zip(word.bytes()) {
+                *out = byte.to_ascii_lowercase();
+            }
+        } else {
+            out.copy_from_slice(word.as_bytes());
+        }
+        Ok(string.cast_into_unchecked())
+    }
+}
+
 /// The same list as `preprocess_text`, the fastest way we found: one pass over the
 /// bytes (ASCII classified by a table, only other characters decoded), each word
-/// lowercased only if it needs it, the Python string of a recent word reused (a small
-/// cache, not a dictionary of every word), and the list made at its final size.
+/// lowercased only if it needs it and written straight into its Python string, the
+/// Python string of a recent word reused (a small cache, not a dictionary of every
+/// word), and the list made at its final size.
 #[pyfunction]
 pub fn preprocess_text_ascii<'py>(
     py: Python<'py>,
@@ -103,8 +139,7 @@ pub fn preprocess_text_ascii<'py>(
     // exercise: text_rust_ascii hard: scan the words, reuse the string of a recent word, make the others, build the list at its size
     // A kept word takes 5 bytes at least (4 characters and a separator).
     let mut words: Vec<Bound<'py, PyString>> = Vec::with_capacity(text.len() / 8);
-    let mut recent = RecentWords::new();
-    let mut lowered = String::new();
+    let mut recent = RecentWords::new(&text);
     for_each_long_word(&text, |word, kind| -> PyResult<()> {
         // exercise: text_rust_ascii easy: a word met recently: push its Python string once more
         if let Some(index) = recent.get(word) {
@@ -117,13 +152,8 @@ pub fn preprocess_text_ascii<'py>(
         // end exercise: text_rust_ascii easy
         // exercise: text_rust_ascii intermediate: make the Python string, lowercasing only what needs it
         let string = match kind {
-            WordKind::AsciiLowercase => PyString::new(py, word),
-            WordKind::Ascii => {
-                lowered.clear();
-                lowered.push_str(word);
-                lowered.make_ascii_lowercase();
-                PyString::new(py, &lowered)
-            }
+            WordKind::AsciiLowercase => ascii_string(py, word, false)?,
+            WordKind::Ascii => ascii_string(py, word, true)?,
             WordKind::Unicode => PyString::new(py, &word.to_lowercase()),
         };
         // stub:

@@ -94,6 +94,36 @@ def test_random_text_gives_pythons_list(name, text):
     assert version(name).main(text) == expected(text)
 
 
+# Mostly ASCII, with every kind of ASCII separator, control characters that are not
+# separators, capitals, and one character outside ASCII (or a Unicode space) somewhere
+# or none: texts of several 64-byte blocks, so that the block scan of text_rust_ascii
+# meets words across block ends, all-ASCII blocks next to others, and words longer than
+# the 16 bytes its cache keeps whole.
+ASCII_CHARACTERS = st.sampled_from(
+    list("abcdefghijklmnopqrstuvwxyz" * 6 + "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,(_")
+    + list(" " * 6 + "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x00\x08\x0e\x1b\x7f")
+)
+ASCII_TEXT = st.lists(
+    st.one_of(
+        st.lists(ASCII_CHARACTERS, max_size=40).map("".join),
+        st.sampled_from(["self", "Self", "return", "self.assertEqual(result,"]),
+    ),
+    max_size=60,
+).map(" ".join)
+MOSTLY_ASCII_TEXT = st.tuples(
+    ASCII_TEXT,
+    st.integers(0, 2_000),
+    st.sampled_from(["", "", "é", "Σ", "İ", "\u00a0", "\u0085", "\u2003", "😀"]),
+).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] :])
+
+
+@pytest.mark.parametrize("name", RUST_VERSIONS)
+@settings(max_examples=300, deadline=None)
+@given(text=MOSTLY_ASCII_TEXT)
+def test_long_mostly_ascii_text_gives_pythons_list(name, text):
+    assert version(name).main(text) == expected(text)
+
+
 @pytest.mark.parametrize("name", RUST_VERSIONS)
 @pytest.mark.parametrize(
     ("bad", "error", "message"),
