@@ -1,25 +1,34 @@
 //! The CVM core again, built for speed (the stages `distinct_rust_fast` and
 //! `distinct_rust_array`; `distinct.rs` is the first, simpler core, the exercise).
 //!
-//! Same algorithm, same guarantee, three changes:
+//! Same algorithm, same guarantee, four changes:
 //!
-//! 1. **Each tracked key remembers its own coin.** When a key is (re)tracked, the core
-//!    draws one random 64-bit word `r` and tracks the key if `r` starts with `halvings`
-//!    zero bits (probability `p = 2^-halvings`, as before). It stores the number of
-//!    leading zeros of `r`, the key's *level*. A halving then keeps the keys whose level
-//!    is above the old `halvings`: for a tracked key the next bit of `r` is a fresh fair
-//!    coin, so each one stays with probability 1/2, independently, exactly as in the
-//!    paper. No random number is drawn at a halving, and the outcome depends on which
-//!    keys are tracked, never on where they sit in the table: the estimate is the same
-//!    whatever the keys' values are (Python's salted string hashes included), given
-//!    the seed and the order of the items.
+//! 1. **Each tracked key remembers its own coins.** An item is (re)tracked if
+//!    `halvings` fair coins all come up heads (probability `p = 2^-halvings`). The
+//!    coins of 64 items are drawn together: bit `j` of each of `halvings` random words
+//!    is a coin of item `j`, and their AND says which items are tracked. A tracked key
+//!    then draws one more word: its leading zeros are the heads that follow, and
+//!    `halvings` plus those is the key's *level*. A halving keeps the keys whose level
+//!    is above the old `halvings`: for a tracked key the next coin is a fresh fair one,
+//!    so each stays with probability 1/2, independently, exactly as in the paper (the
+//!    items left in the block get one more coin, one more word). The outcome depends
+//!    on which keys are tracked, never on where they sit in the table: the estimate is
+//!    the same whatever the keys' values are (Python's salted string hashes included),
+//!    given the seed and the order of the items.
 //! 2. **A hash table of our own, sized once**: open addressing with linear probing in
 //!    two flat arrays (the keys, and one byte per slot: 0 for empty, else level + 1),
-//!    at least four slots per tracked key so that a lookup of an absent key (most
-//!    lookups) stops after one or two slots. A removal shifts the following keys back
-//!    (no tombstones), so the table never needs cleaning between halvings.
-//! 3. **One lookup per item**: `offer` finds the key's slot once and then keeps, drops,
-//!    inserts or does nothing there, instead of a `remove` then an `insert`.
+//!    at least four slots per tracked key so that a lookup of an absent key stops
+//!    after one or two slots. A removal shifts the following keys back (no
+//!    tombstones), so the table never needs cleaning between halvings.
+//! 3. **One lookup per item that needs one**: `offer` finds the key's slot once and
+//!    then keeps, drops, inserts or does nothing there.
+//! 4. **A filter and a block loop** (`offer_all`, for a slice): most items neither
+//!    win their coin nor are tracked, and they change nothing. A bit filter of the
+//!    tracked keys (8 bits per slot, exact: a removal clears a bit that no other key
+//!    uses) says "certainly not tracked" for almost all of them; one pass over each
+//!    block of 64 values, with no branch, finds the few that win their coin or pass
+//!    the filter, and only those are looked up. The answers are those of `offer` on
+//!    every item.
 
 use crate::distinct::unlucky;
 use lesson_support::random::rng_from_seed;
@@ -187,14 +196,18 @@ impl FastTracker {
     }
 
     /// Process one item of the stream, given by its key.
-    #[inline]
+    #[inline(always)]
     pub fn offer(&mut self, key: u64) -> Result<()> {
         if self.pos == 0 {
             self.coins = self.draw_coins();
         }
         let success = (self.coins >> self.pos) & 1 != 0;
         self.pos = (self.pos + 1) % BLOCK;
-        self.offer_coin(key, success)?;
+        // Most items lose their coin and are not tracked: the filter says so without
+        // a lookup in the table.
+        if success || self.maybe_tracked(key) {
+            self.offer_coin(key, success)?;
+        }
         Ok(())
     }
 
