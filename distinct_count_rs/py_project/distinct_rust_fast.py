@@ -2,7 +2,7 @@
 
 The key of each item is `hash(item)`, which a string keeps in the object once computed;
 the list is read in place; the tracked keys are in a table sized once, each with the
-random word that decided it (`src/distinct_fast.rs`).
+level: the coins that decided it (`src/distinct_fast.rs`).
 """
 
 from __future__ import annotations
