@@ -74,6 +74,43 @@ pub fn kmeans_distance_floor(
     Ok(total)
 }
 
+/// The floor of k-means with bounds (the limit row of the k-means table): one pass of
+/// `n x k x d` multiply-adds as in [`kmeans_distance_floor`] (the first iteration,
+/// when no bound exists yet, must compare every row with every centroid), then, for
+/// each of the other `n_iter - 1` iterations, one pass over one number per row (a
+/// version must at least look at each row's bound to know that its label stays).
+/// Returns a meaningless number, like [`kmeans_distance_floor`].
+pub fn kmeans_bounds_floor(
+    data: ArrayView2<f64>,
+    centroids: ArrayView2<f64>,
+    n_iter: usize,
+    largest: f64,
+) -> Result<f64> {
+    let first = kmeans_distance_floor(data, centroids, 1, largest)?;
+    // One number per row, made from the first pass so that it cannot be precomputed.
+    let bounds = vec![first; data.nrows()];
+    let mut total = first;
+    for _ in 1..n_iter {
+        let blocks = map_blocks(&bounds, 1, 1, |block, _| Ok(sum_in_lanes(block)))?;
+        total += blocks.iter().sum::<f64>();
+    }
+    Ok(total)
+}
+
+/// The sum of `values` in 8 independent running sums (SIMD registers, no chain of
+/// dependent additions), then of the last few.
+fn sum_in_lanes(values: &[f64]) -> f64 {
+    let mut lanes = [0.0; 8];
+    let runs = values.chunks_exact(8);
+    let tail: f64 = runs.remainder().iter().sum();
+    for run in runs {
+        for (lane, value) in lanes.iter_mut().zip(run) {
+            *lane += value;
+        }
+    }
+    lanes.iter().sum::<f64>() + tail
+}
+
 /// A `ValueError` naming `name` if `values` hold NaN, infinity, or a magnitude of
 /// `largest` or more.
 fn check_values(name: &str, values: &[f64], largest: f64) -> Result<()> {
@@ -218,6 +255,21 @@ mod tests {
             assert!(
                 (got - want).abs() <= 1e-9 * want.abs().max(1.0),
                 "{n}x{d}, k={k}: {got} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_bounds_floor_is_one_full_pass_then_one_number_per_row_per_iteration() {
+        for (n, d, k, n_iter) in [(37, 2, 5, 1), (9_000, 16, 16, 4), (200_000, 2, 3, 3)] {
+            let data = Array2::from_shape_fn((n, d), |(i, f)| ((i * 7 + f * 3) % 11) as f64 - 5.0);
+            let centroids = Array2::from_shape_fn((k, d), |(j, f)| (j + f) as f64 * 0.5 - 1.0);
+            let got = kmeans_bounds_floor(data.view(), centroids.view(), n_iter, 1e100).unwrap();
+            let first = expected(&data, &centroids, 1);
+            let want = first + (n_iter - 1) as f64 * n as f64 * first;
+            assert!(
+                (got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{n}x{d}, k={k}, {n_iter} iterations: {got} vs {want}"
             );
         }
     }

@@ -27,12 +27,14 @@ use rayon::prelude::*;
 // The steps of Lloyd's algorithm, one file each; this file holds the loop (`fit`) and
 // what the steps share.
 mod assign;
+mod bounds;
 mod init;
 #[cfg(test)]
 mod tests;
 mod update;
 
 pub use assign::{assignment_step, Step};
+pub use bounds::{fit_counting, fit_with_bounds};
 pub use init::{initial_centroids, kmeans_plus_plus};
 pub use update::{relocate_empty_clusters, update_centroids};
 

@@ -79,6 +79,34 @@ fn tol_arg(obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     float_arg(obj, "tol", "a finite number >= 0")
 }
 
+/// How the from-scratch k-means finds the nearest centroids (`algorithm=`).
+#[derive(Clone, Copy, Debug)]
+enum Algorithm {
+    /// Every row against every centroid, every iteration.
+    Lloyd,
+    /// The same iterations, with Hamerly's bounds skipping most comparisons.
+    Hamerly,
+}
+
+fn algorithm_arg(algorithm: Option<&Bound<'_, PyAny>>) -> PyResult<Algorithm> {
+    let Some(algorithm) = algorithm else {
+        return Ok(Algorithm::Lloyd);
+    };
+    let name = algorithm.cast::<PyString>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "algorithm must be the string \"lloyd\" or \"hamerly\", got {}",
+            type_name(algorithm)
+        ))
+    })?;
+    match name.to_str()? {
+        "lloyd" => Ok(Algorithm::Lloyd),
+        "hamerly" => Ok(Algorithm::Hamerly),
+        other => Err(PyValueError::new_err(format!(
+            "algorithm must be \"lloyd\" or \"hamerly\", got {other:?}"
+        ))),
+    }
+}
+
 /// The `init` argument: "kmeans++" (also "k-means++"), "random" or a float64 array.
 enum InitArg {
     PlusPlus,
@@ -182,11 +210,15 @@ fn scratch_fit(
     data: ArrayView2<'_, f64>,
     init: &Init<'_>,
     options: &Options,
+    algorithm: Algorithm,
 ) -> Result<kmeans::KMeansFit> {
     if let Init::Centroids(centroids) = init {
         values_fit("init", *centroids, data.nrows(), data.ncols())?;
     }
-    let fit = kmeans::fit(data, init, options)?;
+    let fit = match algorithm {
+        Algorithm::Lloyd => kmeans::fit(data, init, options)?,
+        Algorithm::Hamerly => kmeans::fit_with_bounds(data, init, options)?,
+    };
     if !fit.inertia.is_finite() || fit.centroids.iter().any(|v| !v.is_finite()) {
         return Err(Error::value(format!(
             "data holds values too large for k-means in float64: with {} rows of {} \
@@ -287,19 +319,23 @@ pub fn kmeans_alamano<'py>(
 ) -> PyResult<CentroidsAndLabels<'py>> {
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
     let (view, init) = (call.data.as_array(), call.init.as_init());
-    let fit = py.detach(|| scratch_fit(view, &init, &call.options))?;
+    let fit = py.detach(|| scratch_fit(view, &init, &call.options, Algorithm::Lloyd))?;
     Ok((fit.centroids.into_pyarray(py), fit.labels.into_pyarray(py)))
 }
 
 /// k-means (Lloyd's algorithm) written from scratch in Rust.
 ///
-/// Same arguments as `kmeans_alamano` (keywords after `n_clusters`); returns a
-/// `KMeansResult` with `centroids`, `labels`, `inertia` and `n_iter`.
+/// Same arguments as `kmeans_alamano` (keywords after `n_clusters`), and `algorithm`:
+/// `"lloyd"` compares every row with every centroid in every iteration; `"hamerly"`
+/// keeps two bounds per row and skips the comparisons they prove useless (the same
+/// labels, centroids and iterations, usually much faster once few labels change).
+/// Returns a `KMeansResult` with `centroids`, `labels`, `inertia` and `n_iter`.
 #[pyfunction(name = "kmeans")]
 #[pyo3(
-    signature = (data, n_clusters, *, init=None, max_iter=300, tol=1e-6, seed=None),
-    text_signature = "(data, n_clusters, *, init='kmeans++', max_iter=300, tol=1e-6, seed=None)"
+    signature = (data, n_clusters, *, init=None, max_iter=300, tol=1e-6, seed=None, algorithm=None),
+    text_signature = "(data, n_clusters, *, init='kmeans++', max_iter=300, tol=1e-6, seed=None, algorithm='lloyd')"
 )]
+#[allow(clippy::too_many_arguments)] // the Python signature: keywords with defaults
 pub fn py_kmeans<'py>(
     py: Python<'py>,
     #[pyo3(from_py_with = data_arg)] data: PyReadonlyArray2<'py, f64>,
@@ -308,10 +344,12 @@ pub fn py_kmeans<'py>(
     #[pyo3(from_py_with = max_iter_arg)] max_iter: i64,
     #[pyo3(from_py_with = tol_arg)] tol: f64,
     #[pyo3(from_py_with = seed_value_arg)] seed: Option<i128>,
+    algorithm: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<KMeansResult> {
+    let algorithm = algorithm_arg(algorithm)?;
     let call = kmeans_call(data, n_clusters, max_iter, tol, init, seed)?;
     let (view, init) = (call.data.as_array(), call.init.as_init());
-    let fit = py.detach(|| scratch_fit(view, &init, &call.options))?;
+    let fit = py.detach(|| scratch_fit(view, &init, &call.options, algorithm))?;
     Ok(KMeansResult {
         centroids: fit.centroids.into_pyarray(py).unbind(),
         labels: fit.labels.into_pyarray(py).unbind(),

@@ -29,7 +29,7 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _ml_demos_rs {
     #[pymodule_export]
-    use super::floors_py::kmeans_distance_floor;
+    use super::floors_py::{kmeans_bounds_floor, kmeans_distance_floor};
     #[pymodule_export]
     use super::kmeans_py::{kmeans_alamano, py_kmeans, py_kmeans_linfa, KMeansResult};
     #[pymodule_export]

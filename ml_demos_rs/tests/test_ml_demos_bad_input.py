@@ -15,6 +15,7 @@ GOOD = np.random.default_rng(0).normal(size=(20, 2))
 KMEANS_FUNCTIONS = {
     "kmeans": ml_demos_rs.kmeans,
     "kmeans_linfa": ml_demos_rs.kmeans_linfa,
+    "kmeans_hamerly": lambda data, k, **kw: ml_demos_rs.kmeans(data, k, algorithm="hamerly", **kw),
     "kmeans_alamano": lambda data, k, **kw: ml_demos_rs.kmeans_alamano(data, k, **kw),
 }
 
@@ -47,6 +48,18 @@ BAD_KMEANS_CALLS = {
     "seed-float": (GOOD, 2, {"seed": 1.5}, TypeError, "while processing 'seed'"),
     "tol-text": (GOOD, 2, {"tol": "small"}, TypeError, "while processing 'tol'"),
 }
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "error", "words"),
+    [
+        ("elkan", ValueError, 'algorithm must be "lloyd" or "hamerly", got "elkan"'),
+        (3, TypeError, 'algorithm must be the string "lloyd" or "hamerly", got int'),
+    ],
+)
+def test_kmeans_refuses_an_unknown_algorithm(algorithm, error, words):
+    with pytest.raises(error, match=words):
+        ml_demos_rs.kmeans(GOOD, 2, algorithm=algorithm)
 
 
 def described(err: BaseException) -> str:

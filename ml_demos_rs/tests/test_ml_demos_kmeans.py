@@ -19,7 +19,7 @@ from sklearn.cluster import KMeans
 
 import ml_demos_rs
 
-SCRATCH = ["kmeans_py_scratch", "kmeans_rust_scratch"]
+SCRATCH = ["kmeans_py_scratch", "kmeans_rust_scratch", "kmeans_rust_bounds"]
 
 
 def sklearn_kmeans(data, init, max_iter=300, tol=0.0):
@@ -98,6 +98,17 @@ def test_scratch_relocates_an_empty_cluster_like_sklearn(name):
     expected = sklearn_kmeans(data, init)
     got = version(name).main(data, init, 300, 0.0)
     assert_same_clustering((*got[:3], expected[3]), expected)
+
+
+@pytest.mark.parametrize(("n", "d", "k", "seed"), [(30_000, 16, 16, 6), (20_000, 5, 8, 7)])
+def test_kmeans_rust_bounds_matches_sklearn_when_the_bounds_skip_most_rows(n, d, k, seed):
+    # Overlapping clusters in many dimensions: many iterations, moving boundaries,
+    # rows near ties; the bounds decide most rows, the rest are compared.
+    data = overlapping_blobs(n, d, k, seed)
+    init = random_rows(data, k, seed)
+    expected = sklearn_kmeans(data, init)
+    assert expected[3] > 10, "the case should need many iterations"
+    assert_same_clustering(version("kmeans_rust_bounds").main(data, init, 300, 0.0), expected)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

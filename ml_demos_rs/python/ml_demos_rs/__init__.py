@@ -1,12 +1,15 @@
 """Lesson 2 of the workshop: machine-learning building blocks written in Rust.
 
 - ``kmeans`` / ``kmeans_alamano``: k-means (Lloyd's algorithm, k-means++), from scratch;
+  ``kmeans(..., algorithm="hamerly")`` skips the distances that bounds prove useless;
 - ``kmeans_linfa``: the same through the linfa library, for comparison;
 - ``stratified_train_test_indices`` / ``stratified_train_test_split``: a stratified
   train/test split (index arrays, or the rows themselves);
 - ``stratified_kfold_indices`` / ``stratified_kfold_split``: a stratified k-fold;
-- ``kmeans_distance_floor``: the floor of the k-means benchmark (its limit row), the
-  multiply-adds of the distances and nothing else; it returns no answer.
+- ``kmeans_bounds_floor``: the floor of the k-means benchmark (its limit row): one
+  iteration's multiply-adds, then one number per row per iteration; no answer;
+- ``kmeans_distance_floor``: the floor of Lloyd's full comparison, the multiply-adds of
+  the distances in every iteration and nothing else; no answer.
 
 The index functions are the Rust ones; the ``*_split`` functions build the row arrays
 from those indices with NumPy.
@@ -22,6 +25,7 @@ from ml_demos_rs._ml_demos_rs import (
     KMeansResult,
     kmeans,
     kmeans_alamano,
+    kmeans_bounds_floor,
     kmeans_distance_floor,
     kmeans_linfa,
     stratified_kfold_indices,
@@ -32,6 +36,7 @@ __all__ = [
     "KMeansResult",
     "kmeans",
     "kmeans_alamano",
+    "kmeans_bounds_floor",
     "kmeans_distance_floor",
     "kmeans_linfa",
     "stratified_kfold_indices",

@@ -42,8 +42,10 @@ def kmeans(
     max_iter: int = 300,
     tol: float = 1e-6,
     seed: int | None = None,
+    algorithm: Literal["lloyd", "hamerly"] = "lloyd",
 ) -> KMeansResult:
-    """k-means (Lloyd's algorithm) written from scratch in Rust."""
+    """k-means written from scratch in Rust: Lloyd's iterations, every distance
+    computed ("lloyd") or most of them skipped by Hamerly's bounds ("hamerly")."""
 
 def kmeans_linfa(
     data: NDArray[np.float64],
@@ -55,6 +57,12 @@ def kmeans_linfa(
     seed: int | None = None,
 ) -> KMeansResult:
     """k-means by the linfa library (`n_iter` is None)."""
+
+def kmeans_bounds_floor(
+    data: NDArray[np.float64], centroids: NDArray[np.float64], n_iter: int
+) -> float:
+    """The k-means floor: one pass of `n x k x d` multiply-adds, then `n_iter - 1`
+    passes over one number per row (no answer)."""
 
 def kmeans_distance_floor(
     data: NDArray[np.float64], centroids: NDArray[np.float64], n_iter: int
