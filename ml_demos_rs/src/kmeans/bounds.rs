@@ -28,9 +28,10 @@
 
 use super::assign::Scorer;
 use super::{
-    assignment_step, column_means, contiguous, inertia, initial_centroids, rng_from_seed,
-    scaled_tolerance, squared_distance, squared_shift, stopping_rule, update_centroids, validate,
-    Init, KMeansFit, Options, Step, Stop, BLOCK_ROWS, CHUNK_ROWS, PARALLEL_WORK,
+    assignment_step, column_means, contiguous, inertia, initial_centroids, map_blocks,
+    rng_from_seed, scaled_tolerance, squared_distance, squared_shift, stopping_rule,
+    update_centroids, validate, Init, KMeansFit, Options, Step, Stop, BLOCK_ROWS, CHUNK_ROWS,
+    PARALLEL_WORK,
 };
 use lesson_support::{Error, Result};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
@@ -192,7 +193,10 @@ pub fn fit_counting(
     let mean_values = mean.to_vec();
     let (n_samples, n_features) = data.dim();
     let n_clusters = options.n_clusters;
-    let scale = largest_magnitude(rows).max(largest_magnitude(contiguous(centroids.view())?));
+    let blocks = map_blocks(rows, n_features, 1, |block, _| Ok(largest_magnitude(block)))?;
+    let scale = blocks
+        .into_iter()
+        .fold(largest_magnitude(contiguous(centroids.view())?), f64::max);
 
     let mut bounds = RowBounds {
         labels: vec![-1; n_samples],
