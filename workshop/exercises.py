@@ -235,6 +235,16 @@ class TestOutcome:
         return self.total > 0 and not self.failures
 
 
+def addopts_without_nbmake(root: Path) -> str:
+    """The project's pytest ``addopts`` (pyproject.toml) without ``--nbmake``."""
+    import tomllib
+
+    project = root / "pyproject.toml"
+    with open(project if project.exists() else ROOT / "pyproject.toml", "rb") as file:
+        options = tomllib.load(file).get("tool", {}).get("pytest", {}).get("ini_options", {})
+    return " ".join(opt for opt in str(options.get("addopts", "")).split() if opt != "--nbmake")
+
+
 def run_tests(
     exercise: Exercise, env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> TestOutcome:
@@ -256,7 +266,7 @@ def run_tests(
             "-p",
             "no:nbmake",
             "-o",
-            "addopts=--strict-markers",
+            f"addopts={addopts_without_nbmake(cwd)}",
             f"--junitxml={report}",
         ]
         proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
