@@ -322,6 +322,9 @@ fn fill<R: BufRead>(reader: &mut R) -> Result<&[u8]> {
             Err(err) => return Err(io_error(err)),
         }
     }
+    // Asked again rather than returned from the loop: the borrow checker (before
+    // Polonius) cannot see that the loop's borrow ends at `break`. The second call is
+    // free: the buffer is full, so it returns the same bytes without reading.
     reader.fill_buf().map_err(io_error)
 }
 

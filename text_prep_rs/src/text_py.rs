@@ -93,8 +93,8 @@ pub fn preprocess_text_interned<'py>(
 /// A new Python `str` of the ASCII `word`, lowercased on the way in when `lowercase` is
 /// true: the characters are written straight into the string's own memory (no Rust
 /// buffer, and none of the UTF-8 decoding that `PyString::new` does for any text).
-/// A word with a byte outside ASCII (never given by the scan as an ASCII word) is
-/// lowercased with the full Unicode rules and goes through `PyString::new` instead.
+/// A word with a byte outside ASCII (never given by the scan as an ASCII word) goes
+/// through `PyString::new` instead, lowercased with the full Unicode rules if asked.
 #[allow(unsafe_code)]
 fn ascii_string<'py>(
     py: Python<'py>,
@@ -102,7 +102,11 @@ fn ascii_string<'py>(
     lowercase: bool,
 ) -> PyResult<Bound<'py, PyString>> {
     if !word.is_ascii() {
-        return Ok(PyString::new(py, &word.to_lowercase()));
+        return Ok(if lowercase {
+            PyString::new(py, &word.to_lowercase())
+        } else {
+            PyString::new(py, word)
+        });
     }
     let len = pyo3::ffi::Py_ssize_t::try_from(word.len())?;
     // SAFETY: `PyUnicode_New(len, 127)` makes a compact ASCII string of `len` characters
