@@ -318,6 +318,15 @@ def _many_points(stage: str, function: str) -> Export:
     )
 
 
+def algorithm_cases(data: np.ndarray) -> list[tuple]:
+    # Only kmeans() has two algorithms (Lloyd's and Hamerly's).
+    return [
+        ("algorithm-unknown-name", (data, 2), {"algorithm": "elkan"}, (ValueError,), "algorithm"),
+        ("algorithm-upper-case", (data, 2), {"algorithm": "LLOYD"}, (ValueError,), "algorithm"),
+        ("algorithm-int", (data, 2), {"algorithm": 1}, (TypeError,), "algorithm"),
+    ]
+
+
 def _kmeans(name: str, call: Callable[..., Any], positional: bool) -> Export:
     def valid():
         data = small_data()
@@ -356,6 +365,7 @@ def _kmeans(name: str, call: Callable[..., Any], positional: bool) -> Export:
             ("init-nan", (data, 2), {"init": np.full((2, 2), np.nan)}, (ValueError,), "init"),
             ("init-1d", (data, 2), {"init": np.zeros(2)}, (ValueError,), "init"),
             ("unknown-keyword", (data, 2), {"k": 3}, (TypeError,), "k"),
+            *(algorithm_cases(data) if name == "kmeans" else []),
         ]
 
     return Export(
@@ -374,7 +384,7 @@ def _kmeans(name: str, call: Callable[..., Any], positional: bool) -> Export:
     )
 
 
-def _kmeans_floor() -> Export:
+def _kmeans_floor(function: str) -> Export:
     def extra():
         data = small_data(n=5)
         return [
@@ -389,8 +399,8 @@ def _kmeans_floor() -> Export:
         ]
 
     return Export(
-        name="ml_demos_rs.kmeans_distance_floor",
-        call=ml_demos_rs.kmeans_distance_floor,
+        name=f"ml_demos_rs.{function}",
+        call=getattr(ml_demos_rs, function),
         valid=lambda: ((small_data(), small_data()[:3].copy(), 2), {}),
         arguments={
             0: ("data", "float_matrix"),
@@ -913,7 +923,8 @@ def build_registry() -> dict[str, Export]:
         _kmeans("kmeans", ml_demos_rs.kmeans, positional=False),
         _kmeans("kmeans_alamano", ml_demos_rs.kmeans_alamano, positional=True),
         _kmeans("kmeans_linfa", ml_demos_rs.kmeans_linfa, positional=False),
-        _kmeans_floor(),
+        _kmeans_floor("kmeans_distance_floor"),
+        _kmeans_floor("kmeans_bounds_floor"),
         _split_indices(),
         _kfold_indices(),
         _split_rows(),

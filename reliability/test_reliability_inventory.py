@@ -87,7 +87,9 @@ def test_every_argument_has_bad_inputs(name):
         pytest.fail(f"{name} has no signature to compare the registry with")
     covered = {argument for argument, _ in export.arguments.values()}
     # Arguments covered by the export's own cases rather than by a kind.
-    by_extra_cases = {"init"} if "kmeans" in name else {"data"} if "_split" in name else set()
+    by_extra_cases = (
+        {"init", "algorithm"} if "kmeans" in name else {"data"} if "_split" in name else set()
+    )
     for parameter in parameters:
         assert parameter in covered | by_extra_cases, f"{name}: no bad inputs for `{parameter}`"
     for argument in by_extra_cases & set(parameters):

@@ -201,8 +201,9 @@ def test_polygon_matches_v0(stage, vertices, layout):
 @st.composite
 def kmeans_problems(draw):
     """Data of n rows and d features (values in [-100, 100], plus a tiny seeded jitter so
-    that no row is exactly as far from two centroids) and k distinct initial rows."""
-    k = draw(st.integers(1, 4))
+    that no row is exactly as far from two centroids) and k distinct initial rows (up to
+    6 x 6: Hamerly's bounds are used past 16 centroid values, Lloyd's steps below)."""
+    k = draw(st.integers(1, 6))
     d = draw(st.integers(1, 6))
     n = draw(st.integers(max(k, 2), 40))
     data = draw(hnp.arrays(np.float64, (n, d), elements=st.floats(-100, 100)))
@@ -226,7 +227,7 @@ def assert_same_clustering(centroids, labels, inertia, expected):
     assert inertia == pytest.approx(want_inertia, rel=1e-9, abs=1e-9 * scale**2)
 
 
-@pytest.mark.parametrize("name", ["kmeans", "kmeans_alamano"])
+@pytest.mark.parametrize("name", ["kmeans", "kmeans_hamerly", "kmeans_alamano"])
 @SETTINGS
 @given(problem=kmeans_problems())
 def test_kmeans_matches_sklearn(name, problem):
@@ -234,8 +235,11 @@ def test_kmeans_matches_sklearn(name, problem):
     expected = sklearn_kmeans(data, init)
     data_view, init_view = in_layout(data, layout), in_layout(init, layout)
     snapshot = Snapshot((data_view, init_view), {})
-    if name == "kmeans":
-        fit = ml_demos_rs.kmeans(data_view, len(init), init=init_view, tol=0.0, seed=seed)
+    if name in ("kmeans", "kmeans_hamerly"):
+        algorithm = "hamerly" if name == "kmeans_hamerly" else "lloyd"
+        fit = ml_demos_rs.kmeans(
+            data_view, len(init), init=init_view, tol=0.0, seed=seed, algorithm=algorithm
+        )
         assert_same_clustering(fit.centroids, fit.labels, fit.inertia, expected)
         assert fit.n_iter == expected[3]
     else:

@@ -217,6 +217,32 @@ impl FastTracker {
     /// succeeds, or the filter says that they may be tracked), usually one or two, and
     /// only those are looked up.
     pub fn offer_all<T: Copy>(&mut self, values: &[T], key: impl Fn(T) -> u64) -> Result<()> {
+        self.offer_blocks(values, &key, |tracker, block| {
+            tracker.candidates(block, &key)
+        })
+    }
+
+    /// `offer_all` for values that are their own keys (int64 and uint64 arrays): where
+    /// the CPU has AVX-512, the filter bits of eight values come from one vector
+    /// instruction each (multiply, shift, gather the filter words, test the bits).
+    pub(crate) fn offer_all_words<T: Word64>(&mut self, values: &[T]) -> Result<()> {
+        #[cfg(target_arch = "x86_64")]
+        if vector::available() {
+            return self.offer_blocks(values, &T::bits, |tracker, block| {
+                vector::candidates(block, &tracker.filter, tracker.filter_shift)
+            });
+        }
+        self.offer_all(values, T::bits)
+    }
+
+    /// The block loop of `offer_all`, given how to find a block's candidates.
+    #[inline(always)]
+    fn offer_blocks<T: Copy>(
+        &mut self,
+        values: &[T],
+        key: &impl Fn(T) -> u64,
+        candidates: impl Fn(&Self, &[T; BLOCK]) -> u64,
+    ) -> Result<()> {
         let mut values = values;
         // Finish a block begun by `offer`, item by item.
         while self.pos != 0 {
@@ -230,7 +256,7 @@ impl FastTracker {
         for block in &mut blocks {
             let block: &[T; BLOCK] = block.try_into().expect("chunks_exact(BLOCK)");
             self.coins = self.draw_coins();
-            let mut todo = self.coins | self.candidates(block, &key);
+            let mut todo = self.coins | candidates(self, block);
             while todo != 0 {
                 let j = todo.trailing_zeros() as usize;
                 todo &= todo - 1;
@@ -384,6 +410,71 @@ impl FastTracker {
     }
 }
 
+/// Values whose key is their own 64 bits (the elements of int64 and uint64 arrays).
+pub(crate) trait Word64: Copy {
+    fn bits(self) -> u64;
+}
+
+impl Word64 for u64 {
+    fn bits(self) -> u64 {
+        self
+    }
+}
+
+impl Word64 for i64 {
+    fn bits(self) -> u64 {
+        self as u64 // the same bits, reinterpreted
+    }
+}
+
+/// The filter pass with AVX-512 vector instructions, eight values per instruction,
+/// chosen at run time (the workshop's build targets any x86-64 CPU).
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod vector {
+    use super::{Word64, BLOCK, FIBONACCI};
+    use std::arch::x86_64::*;
+
+    /// Does this CPU have the instructions of `candidates` (AVX-512 F and DQ)?
+    pub fn available() -> bool {
+        is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512dq")
+    }
+
+    /// The filter bits of the 64 values of `block`, as `FastTracker::candidates` finds
+    /// them. Call only where `available()` is true; `filter` has `2^(64 - filter_shift)`
+    /// bits (as the tracker's filter always has).
+    #[inline(always)]
+    pub fn candidates<T: Word64>(block: &[T; BLOCK], filter: &[u64], filter_shift: u32) -> u64 {
+        assert_eq!(std::mem::size_of::<T>(), 8);
+        assert_eq!(filter.len() << 6 >> (64 - filter_shift), 1);
+        // SAFETY: the caller checked the CPU (`available`); the block holds 64 values of
+        // 8 bytes (checked above), read eight at a time; every gathered index is a
+        // position's top bits, below `filter.len()` (checked above).
+        unsafe { with_avx512(block.as_ptr().cast(), filter.as_ptr(), filter_shift) }
+    }
+
+    #[target_feature(enable = "avx512f,avx512dq")]
+    unsafe fn with_avx512(values: *const u64, filter: *const u64, filter_shift: u32) -> u64 {
+        let multiplier = _mm512_set1_epi64(FIBONACCI as i64);
+        let shift = _mm_cvtsi64_si128(i64::from(filter_shift));
+        let low_six = _mm512_set1_epi64(63);
+        let one = _mm512_set1_epi64(1);
+        let mut bits = 0_u64;
+        for eight in 0..BLOCK / 8 {
+            // SAFETY (both reads): see `candidates`.
+            let keys = unsafe { _mm512_loadu_si512(values.add(8 * eight).cast()) };
+            // The key's position in the filter: the top bits of key * FIBONACCI.
+            let position = _mm512_srl_epi64(_mm512_mullo_epi64(keys, multiplier), shift);
+            let word_index = _mm512_srli_epi64::<6>(position);
+            let words = unsafe { _mm512_i64gather_epi64::<8>(word_index, filter.cast()) };
+            let bit = _mm512_and_si512(position, low_six);
+            let set = _mm512_test_epi64_mask(_mm512_srlv_epi64(words, bit), one);
+            bits |= u64::from(set) << (8 * eight);
+        }
+        bits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,6 +578,54 @@ mod tests {
             assert_eq!(one_by_one.keys, blocks.keys);
             assert_eq!(one_by_one.rng.next_u64(), blocks.rng.next_u64());
             assert_the_filter_is_exact(&blocks);
+        }
+    }
+
+    #[test]
+    fn offer_all_words_gives_the_same_answers_as_offer() {
+        // The int64 path (vector instructions where the CPU has AVX-512) against the
+        // one-item-at-a-time `offer`, with the small filter and a larger one.
+        let mut keys = stream(5_000, 20);
+        keys.extend((0..20_000_u64).map(|i| i % 7));
+        keys.extend(stream(30_000, 2));
+        let signed: Vec<i64> = keys.iter().map(|&k| k as i64).collect();
+        for (epsilon, seed) in [(0.5, 0), (0.2, 2)] {
+            let capacity = tracked_capacity(keys.len(), epsilon, 0.001).unwrap();
+            let mut one_by_one = FastTracker::new(capacity, Some(seed));
+            for &key in &keys {
+                one_by_one.offer(key).unwrap();
+            }
+            let mut words = FastTracker::new(capacity, Some(seed));
+            let (head, tail) = signed.split_at(100_003);
+            words.offer_all_words(head).unwrap();
+            words.offer_all_words(tail).unwrap();
+            assert_eq!(one_by_one.halvings(), words.halvings());
+            assert_eq!(one_by_one.tags, words.tags);
+            assert_eq!(one_by_one.keys, words.keys);
+            assert_eq!(one_by_one.rng.next_u64(), words.rng.next_u64());
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_vector_filter_pass_finds_the_same_bits() {
+        if !vector::available() {
+            eprintln!("no AVX-512 on this CPU: the vector filter pass is not tested here");
+            return;
+        }
+        // Filters of 8 KiB and 64 KiB with random bits, and keys all over the range.
+        let mut rng = rng_from_seed(Some(9));
+        for capacity in [1_000, 20_000] {
+            let mut tracker = FastTracker::new(capacity, Some(1));
+            for word in tracker.filter.iter_mut() {
+                *word = rng.next_u64() & rng.next_u64();
+            }
+            for _ in 0..200 {
+                let block: [u64; BLOCK] = std::array::from_fn(|_| rng.next_u64());
+                let want = tracker.candidates(&block, |k| k);
+                let got = vector::candidates(&block, &tracker.filter, tracker.filter_shift);
+                assert_eq!(got, want);
+            }
         }
     }
 

@@ -17,7 +17,7 @@
 //! (a halving that drops nothing, probability `2^-capacity`) is a `RuntimeError`.
 
 use crate::distinct::{self, tracked_capacity};
-use crate::distinct_fast::FastTracker;
+use crate::distinct_fast::{FastTracker, Word64};
 use lesson_support::args::{float_arg, numpy_array, seed_arg, seed_value_arg, type_name};
 use lesson_support::random::seeded;
 use numpy::{PyArray1, PyArrayDescrMethods, PyArrayMethods, PyUntypedArrayMethods};
@@ -201,6 +201,11 @@ fn count_hashes<'py>(
 /// An integer NumPy element as a 64-bit key: a different value gives a different key.
 trait IntegerKey: numpy::Element + Copy + Sync {
     fn key(self) -> u64;
+
+    /// CVM on a contiguous array of these values.
+    fn offer_slice(tracker: &mut FastTracker, values: &[Self]) -> lesson_support::Result<()> {
+        tracker.offer_all(values, Self::key)
+    }
 }
 
 macro_rules! integer_key {
@@ -213,8 +218,24 @@ macro_rules! integer_key {
         })*
     };
 }
-integer_key!(i64: i8, i16, i32, i64);
-integer_key!(u64: u8, u16, u32, u64);
+integer_key!(i64: i8, i16, i32);
+integer_key!(u64: u8, u16, u32);
+
+/// 64-bit values are their own keys: their slices have a vectorised filter pass.
+macro_rules! word_key {
+    ($($t:ty),*) => {
+        $(impl IntegerKey for $t {
+            fn key(self) -> u64 {
+                Word64::bits(self)
+            }
+
+            fn offer_slice(tracker: &mut FastTracker, values: &[Self]) -> lesson_support::Result<()> {
+                tracker.offer_all_words(values)
+            }
+        })*
+    };
+}
+word_key!(i64, u64);
 
 /// CVM on `array` if its dtype is `T`; `None` when it holds another dtype.
 fn count_if_dtype<T: IntegerKey>(
@@ -238,7 +259,7 @@ fn count_if_dtype<T: IntegerKey>(
         // A contiguous array is a plain slice: read in blocks of 64 values, only the
         // few values of a block that may change the table are looked up.
         if let Some(values) = view.as_slice() {
-            tracker.offer_all(values, IntegerKey::key)?;
+            T::offer_slice(&mut tracker, values)?;
         } else {
             for &value in view.iter() {
                 tracker.offer(value.key())?;
