@@ -177,6 +177,19 @@ pub fn fit_counting(
     init: &Init,
     options: &Options,
 ) -> Result<(KMeansFit, Vec<usize>)> {
+    // The iterations run on one of rayon's threads: each splits its work in two with
+    // `rayon::join`, which from a pool thread hands half to the other thread and does
+    // the rest itself; called from outside the pool (Python's thread), every join would
+    // wait for a pool thread to wake up, twice per iteration (about as long as a whole
+    // iteration at 10k x 2).
+    rayon::scope(|_| fit_on_pool(data, init, options))
+}
+
+fn fit_on_pool(
+    data: ArrayView2<f64>,
+    init: &Init,
+    options: &Options,
+) -> Result<(KMeansFit, Vec<usize>)> {
     validate(data, init, options)?;
     let data = data.as_standard_layout();
     let data = data.view();
